@@ -1,0 +1,2 @@
+// Package root: re-exports only. The public API of `pulumi-fcp`.
+export {};
