@@ -1,0 +1,10 @@
+import { z } from "zod";
+
+export const userWire = z.object({
+  fid: z.string().optional(),
+  id: z.string().optional(),
+  user_id: z.string().optional(),
+  username: z.string().optional(),
+  email: z.string().optional(),
+});
+export type UserWire = z.infer<typeof userWire>;
