@@ -1,2 +1,2 @@
 // Package root: re-exports only. The public API of `pulumi-fcp`.
-export {};
+export * from "./fcp-client";

@@ -30,17 +30,61 @@ export class FlowError extends Error {
   }
 }
 
+/** What an error learned from an HTTP exchange, when there was one. */
+export interface HttpErrorInfo {
+  statusCode?: number;
+  responseBody?: unknown;
+  requestId?: string;
+  /** The `X-Client-Request-Id` this client sent, to quote in a support request. */
+  clientRequestId?: string;
+  method?: string;
+  path?: string;
+}
+
 /** The API key was missing, wrong or revoked (HTTP 401/403). */
-export class AuthenticationError extends FlowError {}
+export class AuthenticationError extends FlowError {
+  readonly statusCode?: number;
+  readonly responseBody?: unknown;
+  readonly requestId?: string;
+  readonly clientRequestId?: string;
+  constructor(message: string, options: FlowErrorOptions & HttpErrorInfo = {}) {
+    super(message, { errorCode: "AUTHENTICATION_ERROR", ...options });
+    this.statusCode = options.statusCode;
+    this.responseBody = redactDeep(options.responseBody);
+    this.requestId = options.requestId;
+    this.clientRequestId = options.clientRequestId;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), statusCode: this.statusCode, requestId: this.requestId, responseBody: this.responseBody };
+  }
+}
 
 /** The thing named does not exist (HTTP 404, or absent from a listing). */
 export class ResourceNotFoundError extends FlowError {
   readonly resourceType?: string;
   readonly resourceId?: string;
-  constructor(message: string, options: FlowErrorOptions & { resourceType?: string; resourceId?: string } = {}) {
-    super(message, options);
+  readonly statusCode?: number;
+  readonly responseBody?: unknown;
+  readonly requestId?: string;
+  constructor(
+    message: string,
+    options: FlowErrorOptions & HttpErrorInfo & { resourceType?: string; resourceId?: string } = {},
+  ) {
+    super(message, { errorCode: "NOT_FOUND", ...options });
     this.resourceType = options.resourceType;
     this.resourceId = options.resourceId;
+    this.statusCode = options.statusCode;
+    this.responseBody = redactDeep(options.responseBody);
+    this.requestId = options.requestId;
+  }
+  override toJSON(): Record<string, unknown> {
+    return {
+      ...super.toJSON(),
+      resourceType: this.resourceType,
+      resourceId: this.resourceId,
+      statusCode: this.statusCode,
+      requestId: this.requestId,
+    };
   }
 }
 
@@ -69,8 +113,11 @@ export interface APIErrorOptions extends FlowErrorOptions {
   statusCode: number;
   responseBody?: unknown;
   requestId?: string;
+  clientRequestId?: string;
   method?: string;
   path?: string;
+  /** Seconds the server asked us to wait (`Retry-After`), on a 429 or a 503. */
+  retryAfter?: number;
 }
 
 /** The API answered with an error status. */
@@ -78,15 +125,19 @@ export class APIError extends FlowError {
   readonly statusCode: number;
   readonly responseBody?: unknown;
   readonly requestId?: string;
+  readonly clientRequestId?: string;
   readonly method?: string;
   readonly path?: string;
+  readonly retryAfter?: number;
   constructor(message: string, options: APIErrorOptions) {
     super(message, options);
     this.statusCode = options.statusCode;
     this.responseBody = redactDeep(options.responseBody);
     this.requestId = options.requestId;
+    this.clientRequestId = options.clientRequestId;
     this.method = options.method;
     this.path = options.path;
+    this.retryAfter = options.retryAfter;
   }
   override toJSON(): Record<string, unknown> {
     return {
@@ -112,21 +163,80 @@ export class ValidationAPIError extends APIError {
   }
 }
 
-/** HTTP 429 that outlasted the retries. */
+/** HTTP 429 that outlasted the retries. `retryAfter`: seconds the server asked us to wait. */
 export class RateLimitError extends APIError {
-  /** Seconds the server asked us to wait, when it said. */
-  readonly retryAfter?: number;
-  constructor(message: string, options: APIErrorOptions & { retryAfter?: number }) {
-    super(message, options);
-    this.retryAfter = options.retryAfter;
+  constructor(message: string, options: APIErrorOptions) {
+    super(message, { errorCode: "RATE_LIMITED", ...options });
   }
 }
 
+export interface TransportErrorOptions extends FlowErrorOptions {
+  /**
+   * False only when the request certainly never reached the server (connection refused, DNS,
+   * connect timeout). True means it may have been received and acted on: a POST is then ambiguous.
+   */
+  requestSent?: boolean;
+  method?: string;
+  path?: string;
+  clientRequestId?: string;
+}
+
 /** The connection failed or was reset (no HTTP answer). */
-export class NetworkError extends FlowError {}
+export class NetworkError extends FlowError {
+  readonly requestSent: boolean;
+  readonly method?: string;
+  readonly path?: string;
+  readonly clientRequestId?: string;
+  constructor(message: string, options: TransportErrorOptions = {}) {
+    super(message, { errorCode: "NETWORK_ERROR", ...options });
+    this.requestSent = options.requestSent ?? true;
+    this.method = options.method;
+    this.path = options.path;
+    this.clientRequestId = options.clientRequestId;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), requestSent: this.requestSent, method: this.method, path: this.path };
+  }
+}
 
 /** A request or a wait ran past its deadline. */
-export class TimeoutError extends FlowError {}
+export class TimeoutError extends FlowError {
+  readonly requestSent: boolean;
+  readonly method?: string;
+  readonly path?: string;
+  readonly clientRequestId?: string;
+  constructor(message: string, options: TransportErrorOptions = {}) {
+    super(message, { errorCode: "TIMEOUT", ...options });
+    this.requestSent = options.requestSent ?? true;
+    this.method = options.method;
+    this.path = options.path;
+    this.clientRequestId = options.clientRequestId;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), requestSent: this.requestSent, method: this.method, path: this.path };
+  }
+}
+
+/** The caller aborted the request through its `AbortSignal`. */
+export class RequestAbortedError extends FlowError {
+  constructor(message: string, options: FlowErrorOptions = {}) {
+    super(message, { errorCode: "ABORTED", ...options });
+  }
+}
+
+/**
+ * A create (POST) failed in a way that leaves unknown whether the server made the resource, and
+ * the client could not prove it absent. Never retried blindly: look the name up before retrying.
+ */
+export class AmbiguousCreateError extends FlowError {
+  readonly resourceType: string;
+  readonly resourceName: string;
+  constructor(message: string, options: FlowErrorOptions & { resourceType: string; resourceName: string }) {
+    super(message, { errorCode: "AMBIGUOUS_CREATE", ...options });
+    this.resourceType = options.resourceType;
+    this.resourceName = options.resourceName;
+  }
+}
 
 /** FCP did something we cannot handle (unexpected shape, impossible state). */
 export class ProviderError extends FlowError {}
