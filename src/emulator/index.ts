@@ -1,0 +1,13 @@
+// pulumi-fcp/emulator: a local FCP v2 server for tests, demos and trying stacks without money.
+export { startEmulator } from "./server";
+export type { EmulatorOptions, RunningEmulator } from "./server";
+export { EmulatorClock } from "./clock";
+export { EmulatorAdmin } from "./admin";
+export type { MarketUpdate, MarketEntryView, ClockView } from "./admin";
+export type { FaultConfig } from "./faults";
+export type { RequestCounts } from "./request-log";
+export { StateFileError } from "./persistence";
+export { DEV_API_KEY, EMULATOR_PROJECT_NAME, DEFAULT_MARKET } from "./seed-data";
+export { loopbackSshEndpoints, fixedSshEndpoint } from "./ssh-endpoints";
+export type { SshEndpointAllocator, SshEndpointRequest } from "./ssh-endpoints";
+export { MAX_STARTUP_SCRIPT_CHARS } from "./routes/bids";
