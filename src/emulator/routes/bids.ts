@@ -1,13 +1,14 @@
 // Spot bids: POST, GET (paginated), PATCH and DELETE. There is no single-bid GET and no /cancel,
 // as in the seed; both get a 404 that says what to do instead.
 import { createBidRequestWire, updateBidRequestWire } from "../../fcp-client/schemas/bid";
+import { BID_STATUSES } from "../../fcp-client/schemas/status";
 import { parsePriceCents } from "../../fcp-client/price";
 import { BUILTIN_REGIONS } from "../../fcp-client/builtin-catalog";
 import { ok, type ApiHandler } from "../api";
 import { endBid, findPool } from "../market";
 import { paginate } from "../pagination";
 import { invalid, notFound, show } from "../problem";
-import { EMULATOR_BID_STATUSES, FINAL_BID_STATUSES, isLiveBid, type BidRecord, type EmulatorState } from "../state";
+import { FINAL_BID_STATUSES, isLiveBid, type BidRecord, type EmulatorState } from "../state";
 import { bidView } from "../views";
 import {
   checkInstanceTypeFid,
@@ -257,8 +258,9 @@ export const cancelBid: ApiHandler = async (req, { store }) => {
 export const listBids: ApiHandler = async (req, { store }) => {
   const q = req.query;
   const status = q.get("status");
-  if (status !== null && !(EMULATOR_BID_STATUSES as readonly string[]).includes(status)) {
-    throw invalid("status", status, `Unknown bid status ${show(status)}.`, [...EMULATOR_BID_STATUSES]);
+  // Every status of the seed is a valid filter, even those the emulator never reaches.
+  if (status !== null && !(BID_STATUSES as readonly string[]).includes(status)) {
+    throw invalid("status", status, `Unknown bid status ${show(status)}.`, [...BID_STATUSES]);
   }
   const instanceType = q.get("instance_type");
   if (instanceType !== null) checkInstanceTypeFid("instance_type", instanceType);

@@ -2,15 +2,15 @@
 import { ok, type ApiHandler } from "../api";
 import { paginate } from "../pagination";
 import { invalid, show } from "../problem";
-import { EMULATOR_INSTANCE_STATUSES } from "../state";
+import { INSTANCE_STATUSES } from "../../fcp-client/schemas/status";
 import { instanceView } from "../views";
 import { checkInstanceTypeFid } from "../validation";
 
 export const listInstances: ApiHandler = async (req, { store }) => {
   const q = req.query;
   const status = q.get("status");
-  if (status !== null && !(EMULATOR_INSTANCE_STATUSES as readonly string[]).includes(status)) {
-    throw invalid("status", status, `Unknown instance status ${show(status)}.`, [...EMULATOR_INSTANCE_STATUSES]);
+  if (status !== null && !(INSTANCE_STATUSES as readonly string[]).includes(status)) {
+    throw invalid("status", status, `Unknown instance status ${show(status)}.`, [...INSTANCE_STATUSES]);
   }
   const instanceType = q.get("instance_type");
   if (instanceType !== null) checkInstanceTypeFid("instance_type", instanceType);
