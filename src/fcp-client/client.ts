@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import type { Dispatcher } from "undici";
 import { z } from "zod";
 import { BidCache } from "./bid-cache";
+import { type FlowConfigInput, type LoadConfigContext, loadConfig, requireApiKey, resolveProjectFidIn } from "./config";
 import { createSafely } from "./create-safely";
 import { ProviderError, ResourceNotFoundError, ValidationError } from "./errors";
 import { HttpTransport, type HttpRequest, type HttpResponse, type RequestStats } from "./http";
@@ -161,6 +162,27 @@ export class FcpClient {
     }
     // The options copy above holds no key; keep even the shared state out of inspect/JSON.
     Object.defineProperty(this, "shared", { enumerable: false });
+  }
+
+  /**
+   * A client from `loadConfig` (explicit args, FLOW_ and FCP_ env vars, .flow/config.yaml files,
+   * ~/.flow/credentials.fcp), plus any other client options.
+   */
+  static fromConfig(
+    explicit: FlowConfigInput = {},
+    options: Omit<FcpClientOptions, "apiKey" | "apiUrl" | "project" | "region"> & { context?: LoadConfigContext } = {},
+  ): FcpClient {
+    const { context, ...rest } = options;
+    const config = loadConfig(explicit, context);
+    return new FcpClient({
+      ...rest,
+      apiKey: requireApiKey(config),
+      apiUrl: config.apiUrl,
+      project: config.project,
+      region: config.region,
+      env: rest.env ?? context?.env,
+      homeDir: rest.homeDir ?? context?.homeDir,
+    });
   }
 
   /** A client that shares this one's connections, caches and limits, with other call defaults. */
@@ -603,29 +625,6 @@ export class FcpClient {
     };
     return this.shared.overrides;
   }
-}
-
-/** Project name or FID → FID, from a project listing. */
-export function resolveProjectFidIn(nameOrFid: string, projects: readonly Project[]): string {
-  const byFid = projects.find((p) => p.fid === nameOrFid);
-  if (byFid) return byFid.fid;
-  const byName = projects.filter((p) => p.name === nameOrFid);
-  if (byName.length === 1) return byName[0].fid;
-  if (byName.length > 1) {
-    throw new ValidationError(`Project name ${JSON.stringify(nameOrFid)} is ambiguous: ${byName.map((p) => p.fid).join(", ")}.`, {
-      field: "project",
-      suggestions: ["Use the project FID instead of its name."],
-    });
-  }
-  const names = projects.map((p) => p.name);
-  throw new ResourceNotFoundError(
-    `Project ${JSON.stringify(nameOrFid)} was not found${names.length ? `; this API key sees ${names.join(", ")}` : ""}.`,
-    {
-      resourceType: "project",
-      resourceId: nameOrFid,
-      suggestions: ["Check the project name (FCP_PROJECT / FLOW_PROJECT), or create it in the FCP console."],
-    },
-  );
 }
 
 function toBid(b: z.output<typeof bidWire>): Bid {

@@ -105,7 +105,10 @@ export class ValidationError extends FlowError {
   constructor(message: string, options: FlowErrorOptions & { field?: string; fieldErrors?: FieldError[] } = {}) {
     super(message, { errorCode: "VALIDATION_ERROR", ...options });
     this.field = options.field;
-    this.fieldErrors = options.fieldErrors ?? (options.field ? [{ field: options.field, message }] : []);
+    this.fieldErrors = redactDeep(options.fieldErrors ?? (options.field ? [{ field: options.field, message }] : []));
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), field: this.field, fieldErrors: this.fieldErrors };
   }
 }
 
@@ -156,7 +159,7 @@ export class ValidationAPIError extends APIError {
   readonly validationErrors: FieldError[];
   constructor(message: string, options: APIErrorOptions & { validationErrors: FieldError[] }) {
     super(message, options);
-    this.validationErrors = options.validationErrors;
+    this.validationErrors = redactDeep(options.validationErrors);
   }
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), validationErrors: this.validationErrors };

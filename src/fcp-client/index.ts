@@ -11,3 +11,5 @@ export * from "./create-safely";
 export * from "./bid-cache";
 export * from "./instance-types";
 export * from "./builtin-catalog";
+export * from "./config";
+export * from "./client-registry";
