@@ -11,7 +11,7 @@ export interface RecordedRequest {
   body: unknown;
 }
 
-export type Handler = (req: RecordedRequest, res: ServerResponse) => void | Promise<void>;
+export type Handler = (req: RecordedRequest, res: ServerResponse) => unknown;
 
 export interface ScriptedServer {
   url: string;
