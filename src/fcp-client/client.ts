@@ -555,7 +555,7 @@ export class FcpClient {
   private paged<W extends z.ZodTypeAny, T>(
     path: string,
     schema: W,
-    filter: ListBidsFilter,
+    filter: ListInstancesFilter,
     options: RequestOptions,
     map: (w: z.output<W>) => T,
   ): PagedList<T> {
@@ -569,6 +569,7 @@ export class FcpClient {
           instance_type: filter.instanceType,
           region: filter.region,
           status: filter.status,
+          bid: filter.bid,
           next_cursor: cursor,
         };
         const res = await this.call({ method: "GET", path, query }, options, true);

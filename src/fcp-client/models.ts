@@ -201,7 +201,10 @@ export interface ListBidsFilter {
   status?: BidStatus;
 }
 
-export type ListInstancesFilter = ListBidsFilter;
+export interface ListInstancesFilter extends ListBidsFilter {
+  /** Only the instances of this bid. */
+  bid?: string;
+}
 
 export interface SpotAvailabilityFilter {
   region?: string;
