@@ -1,0 +1,13 @@
+// Entry point the serialized providers `require` ("pulumi-fcp/dynamic-provider"). Public and
+// stable: stacks' state refers to it by this name for as long as the resources live.
+import * as spotBid from "./spot-bid-provider";
+import * as volume from "./volume-provider";
+import * as sshKey from "./ssh-key-provider";
+
+export { configure } from "./provider-settings";
+
+export const handlers = {
+  spotBid: { ...spotBid, delete: spotBid.remove },
+  volume: { ...volume, delete: volume.remove },
+  sshKey: { ...sshKey, delete: sshKey.remove },
+};

@@ -1,0 +1,112 @@
+// SpotBid inputs as the provider sees them after `check`: validated offline, defaults filled,
+// spellings normalised (prices as "$X.XX"), so that `diff` compares like with like.
+import { z } from "zod";
+import { formatPrice, parsePriceCents } from "../fcp-client/price";
+import { canonicalInstanceTypeKey } from "../fcp-client/instance-types";
+import { FlowError } from "../fcp-client/errors";
+import { UNKNOWN } from "./check-failures";
+
+export const STARTUP_SCRIPT_LIMIT = 10_000;
+export const WAIT_FOR = ["none", "allocated", "running"] as const;
+export type WaitFor = (typeof WAIT_FOR)[number];
+
+const unknown = z.literal(UNKNOWN);
+const bidName = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "use letters, digits, '.', '_' and '-', starting with a letter or digit");
+
+export const spotBidInputsSchema = z.object({
+  resourceName: z.string().min(1),
+  name: z.union([bidName, unknown]).optional(),
+  instanceType: z.union([
+    unknown,
+    z.string().superRefine((value, ctx) => {
+      try {
+        canonicalInstanceTypeKey(value);
+      } catch (e) {
+        ctx.addIssue({ code: "custom", message: flowMessage(e) });
+      }
+    }),
+  ]),
+  region: z.union([z.string().min(1), unknown]).optional(),
+  limitPrice: z.union([
+    unknown,
+    z.union([z.number(), z.string()]).transform((value, ctx) => {
+      try {
+        return formatPrice(parsePriceCents(value, "limitPrice"));
+      } catch (e) {
+        ctx.addIssue({ code: "custom", message: flowMessage(e) });
+        return z.NEVER;
+      }
+    }),
+  ]),
+  instanceQuantity: z.union([z.number().int().min(1).max(1024), unknown]).default(1),
+  sshKeyIds: z.union([z.array(z.string().min(1)), unknown]).default([]),
+  volumeIds: z.union([z.array(z.string().min(1)), unknown]).default([]),
+  startupScript: z
+    .union([
+      unknown,
+      z
+        .string()
+        .max(
+          STARTUP_SCRIPT_LIMIT,
+          `FCP runs startup scripts of at most ${STARTUP_SCRIPT_LIMIT} characters; shrink it (.flowignore, a prebuilt image).`,
+        ),
+    ])
+    .default(""),
+  paused: z.union([z.boolean(), unknown]).default(false),
+  waitFor: z.enum(WAIT_FOR).default("running"),
+  readyTimeoutMinutes: z.number().positive().max(24 * 60).default(30),
+  adoptId: z.union([z.string().min(1), unknown]).optional(),
+  apiUrl: z.union([z.string().url(), unknown]).optional(),
+  project: z.union([z.string().min(1), unknown]).optional(),
+});
+
+export type SpotBidInputs = z.infer<typeof spotBidInputsSchema>;
+
+/** Inputs once every value is known (create/update time). */
+export interface KnownSpotBidInputs {
+  resourceName: string;
+  name: string;
+  instanceType: string;
+  region?: string;
+  limitPrice: string;
+  instanceQuantity: number;
+  sshKeyIds: string[];
+  volumeIds: string[];
+  startupScript: string;
+  paused: boolean;
+  waitFor: WaitFor;
+  readyTimeoutMinutes: number;
+  adoptId?: string;
+  apiUrl?: string;
+  project?: string;
+}
+
+/** Keys whose change means a new bid: FCP cannot change them in place. */
+export const SPOT_BID_REPLACE_KEYS = [
+  "name",
+  "instanceType",
+  "region",
+  "instanceQuantity",
+  "sshKeyIds",
+  "volumeIds",
+  "startupScript",
+  "apiUrl",
+  "project",
+] as const;
+
+/** Keys one PATCH changes in place. */
+export const SPOT_BID_UPDATE_KEYS = ["limitPrice", "paused"] as const;
+
+/** Keys that only change how this provider waits; no API call. */
+export const SPOT_BID_LOCAL_KEYS = ["waitFor", "readyTimeoutMinutes", "adoptId"] as const;
+
+function flowMessage(e: unknown): string {
+  if (e instanceof FlowError) {
+    return e.suggestions.length ? `${e.message} ${e.suggestions.join(" ")}` : e.message;
+  }
+  return e instanceof Error ? e.message : String(e);
+}

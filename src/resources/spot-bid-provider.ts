@@ -1,0 +1,280 @@
+// SpotBid's CRUD against FCP. Money rules: a bid is never created twice (the client finds it by
+// its unique name after an ambiguous failure), never left untracked (an accepted bid that does
+// not become ready is reported with its id, so it stays in the stack), and a delete counts only
+// once its instances are gone.
+import type * as pulumi from "@pulumi/pulumi";
+import { FlowError, ResourceNotFoundError, ValidationError } from "../fcp-client/errors";
+import type { Bid, Instance, InstanceType } from "../fcp-client/models";
+import { formatPrice, parsePriceCents } from "../fcp-client/price";
+import { TERMINAL_BID_STATUSES } from "../fcp-client/schemas/status";
+import { canonicalInstanceTypeKey } from "../fcp-client/instance-types";
+import { autoName } from "./auto-name";
+import { isUnknown, UNKNOWN, zodFailures } from "./check-failures";
+import { ResourceInitError } from "./init-error";
+import { plainJson } from "./plain-json";
+import { defaultRegion, endpointOf, settingsFor, type ResolvedSettings } from "./provider-settings";
+import {
+  SPOT_BID_LOCAL_KEYS,
+  SPOT_BID_REPLACE_KEYS,
+  SPOT_BID_UPDATE_KEYS,
+  spotBidInputsSchema,
+  type KnownSpotBidInputs,
+} from "./spot-bid-inputs";
+import { pollUntil } from "./wait";
+
+type Props = Record<string, unknown>;
+
+export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+  const raw = { ...news };
+  delete raw.__provider;
+  const parsed = spotBidInputsSchema.safeParse(stripOutputs(raw));
+  if (!parsed.success) return { inputs: news, failures: zodFailures(parsed.error) };
+  const inputs: Props = { ...parsed.data };
+  inputs.name = autoName(parsed.data.resourceName, parsed.data.name, olds) ?? UNKNOWN;
+  inputs.region = parsed.data.region ?? defaultRegion();
+  if (inputs.region === undefined) {
+    return {
+      inputs: news,
+      failures: [{ property: "region", reason: "No region given: set `region`, or `pulumi config set fcp:region us-central1-b`." }],
+    };
+  }
+  return { inputs: dropUndefined(inputs) };
+}
+
+export async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+  const replaces: string[] = [];
+  let changes = false;
+  for (const key of SPOT_BID_REPLACE_KEYS) {
+    if (!sameValue(key, olds, news)) replaces.push(key);
+  }
+  for (const key of [...SPOT_BID_UPDATE_KEYS, ...SPOT_BID_LOCAL_KEYS]) {
+    if (!sameValue(key, olds, news)) changes = true;
+  }
+  return { changes: changes || replaces.length > 0, replaces };
+}
+
+export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+  const args = known(inputs);
+  const settings = settingsFor(args);
+  const { client } = settings;
+  const instanceType = await client.resolveInstanceType(args.instanceType);
+  let bid: Bid;
+  if (args.adoptId) {
+    bid = await adopt(settings, args, instanceType);
+  } else {
+    bid = await client.createBid({
+      name: args.name,
+      instanceType: instanceType.fid,
+      region: args.region,
+      limitPrice: args.limitPrice,
+      instanceQuantity: args.instanceQuantity,
+      sshKeys: args.sshKeyIds,
+      volumes: args.volumeIds,
+      startupScript: args.startupScript,
+    });
+    if (args.paused) bid = await withInitFailure(bid, inputs, instanceType, () => client.updateBid(bid.fid, { paused: true }));
+  }
+  const ready = await waitReady(settings, bid, args, inputs, instanceType);
+  return { id: bid.fid, outs: outputs(inputs, ready.bid, ready.instances, instanceType) };
+}
+
+export async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+  const args = known(news);
+  const { client } = settingsFor(args);
+  const patch: { limitPrice?: string; paused?: boolean } = {};
+  if (!sameValue("limitPrice", olds, news)) patch.limitPrice = args.limitPrice;
+  if (olds.paused !== news.paused) patch.paused = args.paused;
+  const bid = Object.keys(patch).length ? await client.updateBid(id, patch) : await client.getBid(id, { maxAgeMs: 0 });
+  const instanceType = typeFromOutputs(olds, bid);
+  const instances = await instancesOf(settingsFor(args), id);
+  return { outs: outputs(news, bid, instances, instanceType) };
+}
+
+export async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+  const settings = settingsFor(endpointOf(props));
+  let bid: Bid;
+  try {
+    bid = await settings.client.getBid(id, { maxAgeMs: 0 });
+  } catch (e) {
+    if (e instanceof ResourceNotFoundError) return {};
+    throw e;
+  }
+  if (TERMINAL_BID_STATUSES.includes(bid.status)) return {};
+  const instances = await instancesOf(settings, id);
+  return { id, props: outputs(props, bid, instances, typeFromOutputs(props, bid)) };
+}
+
+export async function remove(id: string, props: Props): Promise<void> {
+  const settings = settingsFor(endpointOf(props));
+  await settings.client.cancelBid(id);
+  // Cancelled is not gone: the bill stops when the instances are terminated.
+  const deadlineMs = 10 * 60_000;
+  const outcome = await pollUntil(async () => {
+    const live = (await instancesOf(settings, id)).filter((i) => i.status !== "terminated");
+    return { done: live.length === 0, value: live };
+  }, deadlineMs);
+  if (!outcome.done) {
+    throw new FlowError(
+      `Bid ${id} is cancelled but ${outcome.value.length} instance(s) still run after ${deadlineMs / 60_000} minutes: ${outcome.value
+        .map((i) => `${i.fid} (${i.status})`)
+        .join(", ")}.`,
+      { suggestions: ["Run `pulumi destroy` again to re-check, or contact FCP support if they keep running."] },
+    );
+  }
+}
+
+// --- helpers ------------------------------------------------------------------------------------
+
+async function adopt(settings: ResolvedSettings, args: KnownSpotBidInputs, instanceType: InstanceType): Promise<Bid> {
+  const bid = await settings.client.getBid(args.adoptId!, { maxAgeMs: 0 });
+  const problems: string[] = [];
+  if (TERMINAL_BID_STATUSES.includes(bid.status)) problems.push(`it is ${bid.status}`);
+  if (bid.instanceType !== instanceType.fid) problems.push(`its instance type is ${bid.instanceType}, not ${instanceType.fid} (${instanceType.name})`);
+  if (bid.region && bid.region !== args.region) problems.push(`its region is ${bid.region}, not ${args.region}`);
+  if (bid.instanceQuantity !== args.instanceQuantity) problems.push(`it has ${bid.instanceQuantity} instance(s), not ${args.instanceQuantity}`);
+  if (!sameSet(bid.sshKeys, args.sshKeyIds)) problems.push(`its SSH keys are [${bid.sshKeys.join(", ")}], not [${args.sshKeyIds.join(", ")}]`);
+  if (!sameSet(bid.volumes, args.volumeIds)) problems.push(`its volumes are [${bid.volumes.join(", ")}], not [${args.volumeIds.join(", ")}]`);
+  if (bid.startupScript !== undefined && bid.startupScript !== args.startupScript) problems.push("its startup script differs");
+  if (problems.length) {
+    throw new ValidationError(`Cannot adopt bid ${args.adoptId}: ${problems.join("; ")}.`, {
+      field: "adoptId",
+      suggestions: ["Change the SpotBid's inputs to match the existing bid, or drop adoptId to create a new one."],
+    });
+  }
+  const patch: { limitPrice?: string; paused?: boolean } = {};
+  if (bid.limitPrice !== args.limitPrice) patch.limitPrice = args.limitPrice;
+  if (bid.paused !== args.paused) patch.paused = args.paused;
+  return Object.keys(patch).length ? settings.client.updateBid(bid.fid, patch) : bid;
+}
+
+async function waitReady(
+  settings: ResolvedSettings,
+  created: Bid,
+  args: KnownSpotBidInputs,
+  inputs: Props,
+  instanceType: InstanceType,
+): Promise<{ bid: Bid; instances: Instance[] }> {
+  if (args.waitFor === "none" || args.paused) return { bid: created, instances: [] };
+  let sawAllocated = false;
+  const outcome = await pollUntil(
+    async () => {
+      const bid = await settings.client.getBid(created.fid, { maxAgeMs: 0 });
+      const instances = bid.status === "pending" ? [] : await instancesOf(settings, created.fid);
+      const allocated = ["allocated", "running"].includes(bid.status) && instances.length >= args.instanceQuantity;
+      const failed = TERMINAL_BID_STATUSES.includes(bid.status) || (sawAllocated && bid.status === "pending");
+      sawAllocated ||= allocated;
+      const done = failed || (args.waitFor === "allocated" ? allocated : bid.status === "running" && allocated);
+      return { done, value: { bid, instances, failed } };
+    },
+    args.readyTimeoutMinutes * 60_000,
+  );
+  const { bid, instances, failed } = outcome.value;
+  if (outcome.done && !failed) return { bid, instances };
+  const properties = { ...outputs(inputs, bid, instances, instanceType), __provider: inputs.__provider };
+  const why = failed
+    ? bid.status === "pending"
+      ? `was preempted while starting (the spot price rose above its limit ${args.limitPrice})`
+      : `ended as ${bid.status}`
+    : `is still ${bid.status} after ${args.readyTimeoutMinutes} minutes (waiting for ${args.waitFor})`;
+  throw new ResourceInitError(`Bid ${bid.fid} (${args.name}) ${why}.`, bid.fid, properties, {
+    suggestions: [
+      "The bid stays in the stack: `pulumi up` waits again, `pulumi destroy` cancels it.",
+      "Check the market with the spot availability, raise limitPrice, or increase readyTimeoutMinutes.",
+    ],
+  });
+}
+
+async function withInitFailure(bid: Bid, inputs: Props, instanceType: InstanceType, step: () => Promise<Bid>): Promise<Bid> {
+  try {
+    return await step();
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    throw new ResourceInitError(`Bid ${bid.fid} was created but could not be paused: ${message}`, bid.fid, {
+      ...outputs(inputs, bid, [], instanceType),
+      __provider: inputs.__provider,
+    });
+  }
+}
+
+async function instancesOf(settings: ResolvedSettings, bidId: string): Promise<Instance[]> {
+  const all = await settings.client.listInstances({ bid: bidId });
+  return all.filter((i) => i.bid === undefined || i.bid === bidId).sort((a, b) => a.fid.localeCompare(b.fid));
+}
+
+function outputs(inputs: Props, bid: Bid, instances: Instance[], instanceType: Pick<InstanceType, "fid" | "name">): Props {
+  const limitCents = bid.limitPriceCents ?? parsePriceCents(inputs.limitPrice, "limitPrice");
+  const live = instances.filter((i) => i.status !== "terminated");
+  const base = { ...inputs };
+  delete base.__provider;
+  return plainJson({
+    ...base,
+    bidId: bid.fid,
+    status: bid.status,
+    paused: bid.paused,
+    instanceTypeFid: instanceType.fid,
+    instanceTypeName: instanceType.name,
+    limitPrice: formatPrice(limitCents),
+    hourlyCost: formatPrice(limitCents * bid.instanceQuantity),
+    instances: live.map((i) => ({ id: i.fid, status: i.status, sshHost: i.sshHost, sshPort: i.sshPort, privateIp: i.privateIp })),
+    sshHosts: live.filter((i) => i.sshHost).map((i) => `${i.sshHost}:${i.sshPort ?? 22}`),
+    createdAt: bid.createdAt ?? "",
+  });
+}
+
+function typeFromOutputs(props: Props, bid: Bid): Pick<InstanceType, "fid" | "name"> {
+  return {
+    fid: typeof props.instanceTypeFid === "string" ? props.instanceTypeFid : bid.instanceType,
+    name: typeof props.instanceTypeName === "string" ? props.instanceTypeName : bid.instanceType,
+  };
+}
+
+function known(inputs: Props): KnownSpotBidInputs {
+  const parsed = spotBidInputsSchema.safeParse(stripOutputs(inputs));
+  if (!parsed.success || Object.values(parsed.data).some(isUnknown)) {
+    throw new ValidationError(`SpotBid inputs are not valid at apply time: ${parsed.error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") ?? "an input is unknown"}.`);
+  }
+  return parsed.data as KnownSpotBidInputs;
+}
+
+const OUTPUT_KEYS = ["bidId", "status", "instanceTypeFid", "instanceTypeName", "hourlyCost", "instances", "sshHosts", "createdAt", "__provider"];
+
+function stripOutputs(props: Props): Props {
+  const out = { ...props };
+  for (const key of OUTPUT_KEYS) delete out[key];
+  return dropUndefined(out);
+}
+
+function dropUndefined(props: Props): Props {
+  return Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined));
+}
+
+function sameValue(key: string, olds: Props, news: Props): boolean {
+  const a = olds[key];
+  const b = news[key];
+  if (isUnknown(b)) return false;
+  if (key === "instanceType" && typeof a === "string" && typeof b === "string") return sameInstanceType(a, b, olds);
+  if (key === "limitPrice") return samePrice(a, b);
+  if ((key === "sshKeyIds" || key === "volumeIds") && Array.isArray(a) && Array.isArray(b)) return sameSet(a as string[], b as string[]);
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+function sameInstanceType(old: string, next: string, olds: Props): boolean {
+  if (old === next || next === olds.instanceTypeFid) return true;
+  try {
+    return canonicalInstanceTypeKey(old) === canonicalInstanceTypeKey(next);
+  } catch {
+    return false;
+  }
+}
+
+function samePrice(a: unknown, b: unknown): boolean {
+  try {
+    return parsePriceCents(a) === parsePriceCents(b);
+  } catch {
+    return a === b;
+  }
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n");
+}
