@@ -1,0 +1,466 @@
+// One set of cases, run twice over real HTTP: once with raw requests, once through FcpClient.
+// Both must see the same service, so code that works against the emulator works against FCP.
+import { utils } from "ssh2";
+import { FcpClient } from "../../../src/fcp-client/client";
+import { APIError, AuthenticationError, ResourceNotFoundError, ValidationAPIError } from "../../../src/fcp-client/errors";
+import type { RunningEmulator } from "../../../src/emulator";
+import { A100, H100_8X, call, listAll, startTest } from "./helpers";
+
+interface NBid {
+  fid: string;
+  name?: string;
+  status: string;
+  limitPrice?: string;
+  instanceQuantity: number;
+  instanceType: string;
+  region?: string;
+  volumes: string[];
+  paused: boolean;
+}
+interface NInstance {
+  fid: string;
+  bid?: string;
+  status: string;
+  ssh?: string;
+}
+interface NVolume {
+  fid: string;
+  name?: string;
+  status: string;
+  attachedTo: string[];
+  interface: string;
+  sizeGb: number;
+  region?: string;
+}
+interface NKey {
+  fid: string;
+  name?: string;
+  publicKey?: string;
+  privateKey?: string;
+}
+interface BidInput {
+  name: string;
+  instanceType: string;
+  region: string;
+  limitPrice: string;
+  quantity?: number;
+  sshKeys?: string[];
+  volumes?: string[];
+  startupScript?: string;
+}
+
+/** A refusal, the same whichever way the request went. */
+class Rejected extends Error {
+  constructor(
+    readonly status: number,
+    readonly field?: string,
+  ) {
+    super(`rejected with ${status}${field ? ` on ${field}` : ""}`);
+  }
+}
+
+interface Driver {
+  projects(): Promise<{ fid: string; name: string }[]>;
+  instanceTypes(): Promise<{ fid: string; name: string; numGpus: number }[]>;
+  availability(): Promise<{ instanceType: string; region: string; capacity: number; price: string }[]>;
+  createBid(input: BidInput): Promise<NBid>;
+  listBids(filter?: { status?: string; region?: string; instanceType?: string }): Promise<NBid[]>;
+  updateBid(fid: string, patch: { limitPrice?: string; paused?: boolean }): Promise<NBid>;
+  cancelBid(fid: string): Promise<boolean>;
+  listInstances(bid?: string): Promise<NInstance[]>;
+  createVolume(input: { name: string; sizeGb: number; interface: "block" | "file"; region: string }): Promise<NVolume>;
+  listVolumes(): Promise<NVolume[]>;
+  deleteVolume(fid: string): Promise<boolean>;
+  createSshKey(input: { name: string; publicKey?: string }): Promise<NKey>;
+  listSshKeys(): Promise<NKey[]>;
+  deleteSshKey(fid: string): Promise<boolean>;
+}
+
+async function ok(emu: RunningEmulator, method: string, path: string, body?: unknown, key?: string) {
+  const reply = await call(emu, method, path, body, key === undefined ? {} : { key });
+  if (reply.status >= 400) throw new Rejected(reply.status, reply.body?.error?.details?.field ?? undefined);
+  return reply.body;
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- raw JSON from the wire */
+const rawBid = (b: any): NBid => ({
+  fid: b.fid,
+  name: b.name ?? undefined,
+  status: b.status,
+  limitPrice: b.limit_price,
+  instanceQuantity: b.instance_quantity,
+  instanceType: b.instance_type,
+  region: b.region,
+  volumes: b.volumes,
+  paused: b.paused,
+});
+const rawVolume = (v: any): NVolume => ({
+  fid: v.fid,
+  name: v.name,
+  status: v.status,
+  attachedTo: v.attached_to,
+  interface: v.interface,
+  sizeGb: v.capacity_gb,
+  region: v.region,
+});
+const rawKey = (k: any): NKey => ({ fid: k.fid, name: k.name, publicKey: k.public_key, privateKey: k.private_key });
+
+function rawDriver(emu: RunningEmulator, key?: string): Driver {
+  const project = emu.projectFid;
+  return {
+    projects: async () => (await ok(emu, "GET", "/v2/projects", undefined, key)).map((p: any) => ({ fid: p.fid, name: p.name })),
+    instanceTypes: async () => (await ok(emu, "GET", "/v2/instance-types", undefined, key)).map((t: any) => ({ fid: t.fid, name: t.name, numGpus: t.num_gpus })),
+    availability: async () =>
+      (await ok(emu, "GET", "/v2/spot/availability", undefined, key)).map((a: any) => ({
+        instanceType: a.instance_type,
+        region: a.region,
+        capacity: a.capacity,
+        price: a.last_instance_price,
+      })),
+    createBid: async (i) =>
+      rawBid(
+        await ok(emu, "POST", "/v2/spot/bids", {
+          project,
+          name: i.name,
+          instance_type: i.instanceType,
+          region: i.region,
+          limit_price: i.limitPrice,
+          instance_quantity: i.quantity ?? 1,
+          ssh_keys: i.sshKeys ?? [],
+          volumes: i.volumes ?? [],
+          startup_script: i.startupScript ?? "",
+        }, key),
+      ),
+    listBids: async (f = {}) => {
+      // Small pages, so the raw path walks cursors the way a client must.
+      const out: NBid[] = [];
+      let cursor: string | null = null;
+      do {
+        const q = new URLSearchParams({ project, limit: "7" });
+        if (f.status) q.set("status", f.status);
+        if (f.region) q.set("region", f.region);
+        if (f.instanceType) q.set("instance_type", f.instanceType);
+        if (cursor) q.set("next_cursor", cursor);
+        const page: any = await ok(emu, "GET", `/v2/spot/bids?${q}`, undefined, key);
+        out.push(...page.data.map(rawBid));
+        cursor = page.next_cursor;
+      } while (cursor);
+      return out;
+    },
+    updateBid: async (fid, p) => rawBid(await ok(emu, "PATCH", `/v2/spot/bids/${fid}`, { limit_price: p.limitPrice, paused: p.paused }, key)),
+    cancelBid: async (fid) => {
+      try {
+        await ok(emu, "DELETE", `/v2/spot/bids/${fid}`, undefined, key);
+        return true;
+      } catch (e) {
+        if (e instanceof Rejected && e.status === 404) return false;
+        throw e;
+      }
+    },
+    listInstances: async (bid) =>
+      (await listAll(emu, "/v2/instances", bid ? `bid=${bid}` : "")).map((i: any) => ({
+        fid: i.fid,
+        bid: i.bid,
+        status: i.status,
+        ssh: i.ssh_destination ?? undefined,
+      })),
+    createVolume: async (i) =>
+      rawVolume(await ok(emu, "POST", "/v2/volumes", { name: i.name, size_gb: i.sizeGb, interface: i.interface, project, region: i.region }, key)),
+    listVolumes: async () => (await ok(emu, "GET", `/v2/volumes?project=${project}`, undefined, key)).map(rawVolume),
+    deleteVolume: async (fid) => {
+      const reply = await call(emu, "DELETE", `/v2/volumes/${fid}`, undefined, key ? { key } : {});
+      if (reply.status === 404) return false;
+      if (reply.status >= 400) throw new Rejected(reply.status, reply.body?.error?.details?.field);
+      return true;
+    },
+    createSshKey: async (i) => rawKey(await ok(emu, "POST", "/v2/ssh-keys", { name: i.name, project, public_key: i.publicKey }, key)),
+    listSshKeys: async () => (await ok(emu, "GET", `/v2/ssh-keys?project=${project}`, undefined, key)).map(rawKey),
+    deleteSshKey: async (fid) => {
+      const reply = await call(emu, "DELETE", `/v2/ssh-keys/${fid}`, undefined, key ? { key } : {});
+      if (reply.status === 404) return false;
+      if (reply.status >= 400) throw new Rejected(reply.status);
+      return true;
+    },
+  };
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/** FcpClient errors as the same Rejected the raw driver throws. */
+async function viaClient<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof ValidationAPIError) throw new Rejected(422, e.validationErrors[0]?.field);
+    if (e instanceof AuthenticationError) throw new Rejected(401);
+    if (e instanceof ResourceNotFoundError) throw new Rejected(404);
+    if (e instanceof APIError) throw new Rejected(e.statusCode);
+    throw e;
+  }
+}
+
+function clientDriver(emu: RunningEmulator, clients: FcpClient[], key?: string): Driver {
+  const fcp = new FcpClient({
+    apiKey: key ?? emu.apiKey,
+    apiUrl: emu.url,
+    project: "my-project",
+    region: "us-central1-a",
+    maxRetries: 0,
+    env: {},
+  });
+  clients.push(fcp);
+  const bid = (b: Awaited<ReturnType<FcpClient["createBid"]>>): NBid => ({
+    fid: b.fid,
+    name: b.name,
+    status: b.status,
+    limitPrice: b.limitPrice,
+    instanceQuantity: b.instanceQuantity,
+    instanceType: b.instanceType,
+    region: b.region,
+    volumes: b.volumes,
+    paused: b.paused,
+  });
+  const volume = (v: Awaited<ReturnType<FcpClient["createVolume"]>>): NVolume => ({
+    fid: v.fid,
+    name: v.name,
+    status: v.status,
+    attachedTo: v.attachedTo,
+    interface: v.interface,
+    sizeGb: v.sizeGb,
+    region: v.region,
+  });
+  return {
+    projects: () => viaClient(async () => (await fcp.listProjects()).map((p) => ({ fid: p.fid, name: p.name }))),
+    instanceTypes: () => viaClient(async () => (await fcp.listInstanceTypes()).map((t) => ({ fid: t.fid, name: t.name, numGpus: t.numGpus }))),
+    availability: () =>
+      viaClient(async () =>
+        (await fcp.getSpotAvailability()).map((a) => ({ instanceType: a.instanceType, region: a.region, capacity: a.capacity, price: a.lastInstancePrice })),
+      ),
+    createBid: (i) =>
+      viaClient(async () =>
+        bid(
+          await fcp.createBid({
+            name: i.name,
+            instanceType: i.instanceType,
+            region: i.region,
+            limitPrice: i.limitPrice,
+            instanceQuantity: i.quantity,
+            sshKeys: i.sshKeys,
+            volumes: i.volumes,
+            startupScript: i.startupScript,
+          }),
+        ),
+      ),
+    listBids: (f = {}) =>
+      viaClient(async () =>
+        (await fcp.listBids({ status: f.status as never, region: f.region, instanceType: f.instanceType })).map(bid),
+      ),
+    updateBid: (fid, p) => viaClient(async () => bid(await fcp.updateBid(fid, { limitPrice: p.limitPrice, paused: p.paused }))),
+    cancelBid: (fid) => viaClient(() => fcp.cancelBid(fid)),
+    listInstances: (b) =>
+      viaClient(async () =>
+        (await fcp.listInstances(b ? { bid: b } : {})).map((i) => ({
+          fid: i.fid,
+          bid: i.bid,
+          status: i.status,
+          ssh: i.sshHost ? `${i.sshHost}:${i.sshPort}` : undefined,
+        })),
+      ),
+    createVolume: (i) => viaClient(async () => volume(await fcp.createVolume(i))),
+    listVolumes: () => viaClient(async () => (await fcp.listVolumes()).map(volume)),
+    deleteVolume: (fid) => viaClient(() => fcp.deleteVolume(fid)),
+    createSshKey: (i) =>
+      viaClient(async () => {
+        const k = await fcp.createSshKey(i);
+        return { fid: k.fid, name: k.name, publicKey: k.publicKey, privateKey: k.privateKey };
+      }),
+    listSshKeys: () => viaClient(async () => (await fcp.listSshKeys()).map((k) => ({ fid: k.fid, name: k.name, publicKey: k.publicKey, privateKey: k.privateKey }))),
+    deleteSshKey: (fid) => viaClient(() => fcp.deleteSshKey(fid)),
+  };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Rejected> {
+  try {
+    await promise;
+  } catch (e) {
+    if (e instanceof Rejected) return e;
+    throw e;
+  }
+  throw new Error("expected the request to be rejected");
+}
+
+const DRIVERS: [string, (emu: RunningEmulator, clients: FcpClient[], key?: string) => Driver][] = [
+  ["raw HTTP", (emu, _clients, key) => rawDriver(emu, key)],
+  ["FcpClient", clientDriver],
+];
+
+describe.each(DRIVERS)("FCP v2 conformance through %s", (_label, makeDriver) => {
+  let emu: RunningEmulator;
+  let api: Driver;
+  const clients: FcpClient[] = [];
+
+  beforeEach(async () => {
+    emu = await startTest({ provisionSeconds: 60 });
+    api = makeDriver(emu, clients);
+  });
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await emu.close();
+  });
+
+  it("lists the seeded project, the seed's instance types and priced availability", async () => {
+    expect(await api.projects()).toEqual([{ fid: emu.projectFid, name: "my-project" }]);
+    const types = await api.instanceTypes();
+    expect(types.map((t) => t.name).sort()).toEqual([
+      "a100-80gb.sxm.1x",
+      "a100-80gb.sxm.2x",
+      "a100-80gb.sxm.4x",
+      "a100-80gb.sxm.8x",
+      "h100-80gb.pcie.1x",
+      "h100-80gb.sxm.8x",
+    ]);
+    expect(types.find((t) => t.fid === H100_8X)).toMatchObject({ name: "h100-80gb.sxm.8x", numGpus: 8 });
+    const availability = await api.availability();
+    expect(availability.length).toBeGreaterThan(10);
+    for (const a of availability) {
+      expect(a.price).toMatch(/^\$\d+\.\d\d$/);
+      expect(types.map((t) => t.fid)).toContain(a.instanceType);
+    }
+  });
+
+  it("allocates a bid, then runs it once provisioned, with reachable ssh destinations", async () => {
+    const bid = await api.createBid({ name: "train", instanceType: A100, region: "us-central1-a", limitPrice: "$3.00", quantity: 2 });
+    expect(bid).toMatchObject({ status: "provisioning", limitPrice: "$3.00", instanceQuantity: 2, instanceType: A100, paused: false });
+    expect(bid.fid).toMatch(/^bid_[A-Za-z0-9]{16}$/);
+    const before = await api.listInstances(bid.fid);
+    expect(before.map((i) => [i.status, i.ssh])).toEqual([
+      ["pending", undefined],
+      ["pending", undefined],
+    ]);
+    emu.clock.advance(60_000);
+    expect((await api.listBids()).find((b) => b.fid === bid.fid)?.status).toBe("running");
+    const after = await api.listInstances(bid.fid);
+    expect(after).toHaveLength(2);
+    for (const i of after) {
+      expect(i.status).toBe("running");
+      expect(i.ssh).toMatch(/^127\.0\.0\.1:\d+$/);
+    }
+    const capacity = (await api.availability()).find((a) => a.instanceType === A100 && a.region === "us-central1-a")!.capacity;
+    expect(capacity).toBe(30);
+  });
+
+  it("lists every bid across pages, and filters by status, region and instance type", async () => {
+    for (let i = 0; i < 105; i++) {
+      const reply = await call(emu, "POST", "/v2/spot/bids", {
+        project: emu.projectFid,
+        name: `bulk-${i}`,
+        region: i % 3 === 0 ? "us-central1-b" : "us-central1-a",
+        instance_type: i % 5 === 0 ? H100_8X : A100,
+        limit_price: "$0.50",
+      });
+      expect(reply.status).toBe(201);
+    }
+    const all = await api.listBids();
+    expect(all).toHaveLength(105);
+    expect(new Set(all.map((b) => b.fid)).size).toBe(105);
+    expect(all.map((b) => b.name)).toEqual(Array.from({ length: 105 }, (_, i) => `bulk-${i}`));
+    expect((await api.listBids({ region: "us-central1-b" })).length).toBe(35);
+    expect((await api.listBids({ instanceType: H100_8X })).length).toBe(21);
+    expect((await api.listBids({ status: "pending" })).length).toBe(105);
+    expect(await api.listBids({ status: "running" })).toEqual([]);
+  });
+
+  it("changes the limit price with one PATCH; below the market the bid is preempted, above it runs again", async () => {
+    const bid = await api.createBid({ name: "p", instanceType: A100, region: "us-central1-a", limitPrice: "$3.00" });
+    const lowered = await api.updateBid(bid.fid, { limitPrice: "$1.00" });
+    expect(lowered).toMatchObject({ limitPrice: "$1.00", status: "pending" });
+    expect((await api.listInstances(bid.fid)).map((i) => i.status)).toEqual(["terminated"]);
+    const raised = await api.updateBid(bid.fid, { limitPrice: "$4.00" });
+    expect(raised).toMatchObject({ limitPrice: "$4.00", status: "provisioning" });
+    const paused = await api.updateBid(bid.fid, { paused: true });
+    expect(paused).toMatchObject({ paused: true, status: "paused" });
+    expect((await api.listInstances(bid.fid)).every((i) => i.status === "terminated")).toBe(true);
+    expect(await api.updateBid(bid.fid, { paused: false })).toMatchObject({ paused: false, status: "provisioning" });
+  });
+
+  it("cancels a bid: instances terminated, capacity returned, a second cancel harmless", async () => {
+    const bid = await api.createBid({ name: "c", instanceType: H100_8X, region: "us-central1-b", limitPrice: "$30.00", quantity: 4 });
+    const free = async () => (await api.availability()).find((a) => a.instanceType === H100_8X && a.region === "us-central1-b")!.capacity;
+    expect(await free()).toBe(12);
+    expect(await api.cancelBid(bid.fid)).toBe(true);
+    expect(await free()).toBe(16);
+    expect((await api.listBids()).find((b) => b.fid === bid.fid)?.status).toBe("cancelled");
+    expect((await api.listInstances(bid.fid)).map((i) => i.status)).toEqual(["terminated", "terminated", "terminated", "terminated"]);
+    await api.cancelBid(bid.fid);
+    expect(await api.cancelBid("bid_doesnotexist0000")).toBe(false);
+  });
+
+  it("attaches volumes through bids, refuses deleting an attached one, deletes it after the bid ends", async () => {
+    const vol = await api.createVolume({ name: "data", sizeGb: 10, interface: "block", region: "us-central1-a" });
+    expect(vol).toMatchObject({ name: "data", sizeGb: 10, interface: "block", status: "available", attachedTo: [] });
+    expect(vol.fid).toMatch(/^vol_/);
+    const bid = await api.createBid({ name: "v", instanceType: A100, region: "us-central1-a", limitPrice: "$3.00", volumes: [vol.fid] });
+    expect(bid.volumes).toEqual([vol.fid]);
+    expect((await api.listVolumes()).find((v) => v.fid === vol.fid)).toMatchObject({ status: "attached", attachedTo: [bid.fid] });
+    expect(await rejection(api.deleteVolume(vol.fid))).toMatchObject({ status: 422 });
+    await api.cancelBid(bid.fid);
+    expect((await api.listVolumes()).find((v) => v.fid === vol.fid)).toMatchObject({ status: "available", attachedTo: [] });
+    expect(await api.deleteVolume(vol.fid)).toBe(true);
+    expect(await api.deleteVolume(vol.fid)).toBe(false);
+    expect(await api.listVolumes()).toEqual([]);
+  });
+
+  it("shares a file volume across a multi-instance bid", async () => {
+    const vol = await api.createVolume({ name: "shared", sizeGb: 100, interface: "file", region: "us-central1-b" });
+    const bid = await api.createBid({ name: "cluster", instanceType: H100_8X, region: "us-central1-b", limitPrice: "$30.00", quantity: 2, volumes: [vol.fid] });
+    expect(bid.status).toBe("provisioning");
+    expect((await api.listVolumes())[0]).toMatchObject({ interface: "file", status: "attached", attachedTo: [bid.fid] });
+  });
+
+  it("generates an SSH key pair when no public key is given, returning the private half once", async () => {
+    const generated = await api.createSshKey({ name: "gen" });
+    expect(generated.fid).toMatch(/^ssh-key_/);
+    expect(generated.publicKey).toMatch(/^ssh-ed25519 /);
+    expect(generated.privateKey).toMatch(/BEGIN OPENSSH PRIVATE KEY/);
+    const parsed = utils.parseKey(generated.privateKey!);
+    expect(parsed instanceof Error).toBe(false);
+
+    const own = utils.generateKeyPairSync("ed25519", { comment: "me@laptop" });
+    const given = await api.createSshKey({ name: "mine", publicKey: own.public });
+    expect(given.publicKey).toBe(own.public);
+    expect(given.privateKey).toBeUndefined();
+
+    const listed = await api.listSshKeys();
+    expect(listed.map((k) => k.name).sort()).toEqual(["gen", "mine"]);
+    expect(listed.every((k) => k.privateKey === undefined)).toBe(true);
+    expect(await api.deleteSshKey(generated.fid)).toBe(true);
+    expect(await api.deleteSshKey(generated.fid)).toBe(false);
+  });
+
+  it("starts a bid with SSH keys, and refuses an unknown one with a 422 on ssh_keys", async () => {
+    const key = await api.createSshKey({ name: "k" });
+    const bid = await api.createBid({ name: "k", instanceType: A100, region: "us-central1-a", limitPrice: "$3.00", sshKeys: [key.fid] });
+    expect(bid.status).toBe("provisioning");
+    expect(await rejection(api.createBid({ name: "k2", instanceType: A100, region: "us-central1-a", limitPrice: "$3.00", sshKeys: ["ssh-key_nope"] }))).toMatchObject({
+      status: 422,
+      field: "ssh_keys.0",
+    });
+  });
+
+  it.each<[string, (vol: { block: string; far: string }) => BidInput, string]>([
+    ["a startup script over 10,000 characters", () => ({ name: "s", instanceType: A100, region: "us-central1-a", limitPrice: "$3.00", startupScript: "#".repeat(10_001) }), "startup_script"],
+    ["a block volume on a two-instance bid", (v) => ({ name: "b", instanceType: A100, region: "us-central1-a", limitPrice: "$3.00", quantity: 2, volumes: [v.block] }), "volumes.0"],
+    ["a volume in another region", (v) => ({ name: "r", instanceType: A100, region: "us-central1-a", limitPrice: "$3.00", volumes: [v.far] }), "volumes.0"],
+    ["a type not offered in the region", () => ({ name: "o", instanceType: H100_8X, region: "eu-central1-a", limitPrice: "$30.00" }), "region"],
+  ])("refuses %s with a 422, creating nothing", async (_what, input, field) => {
+    const block = await call(emu, "POST", "/v2/volumes", { name: "blk", size_gb: 1, interface: "block", project: emu.projectFid, region: "us-central1-a" });
+    const far = await call(emu, "POST", "/v2/volumes", { name: "far", size_gb: 1, interface: "file", project: emu.projectFid, region: "eu-central1-a" });
+    const err = await rejection(api.createBid(input({ block: block.body.fid, far: far.body.fid })));
+    expect(err).toMatchObject({ status: 422, field });
+    expect(await api.listBids()).toEqual([]);
+  });
+
+  it("refuses a wrong API key with a 401", async () => {
+    const wrong = makeDriver(emu, clients, "not-the-key");
+    expect(await rejection(wrong.projects())).toMatchObject({ status: 401 });
+  });
+});
