@@ -4,13 +4,12 @@ import { z } from "zod";
 import { formatPrice, parsePriceCents } from "../fcp-client/price";
 import { canonicalInstanceTypeKey } from "../fcp-client/instance-types";
 import { FlowError } from "../fcp-client/errors";
-import { UNKNOWN } from "./check-failures";
+import { orUnknown } from "./check-failures";
 
 export const STARTUP_SCRIPT_LIMIT = 10_000;
 export const WAIT_FOR = ["none", "allocated", "running"] as const;
 export type WaitFor = (typeof WAIT_FOR)[number];
 
-const unknown = z.literal(UNKNOWN);
 const bidName = z
   .string()
   .min(1)
@@ -19,9 +18,8 @@ const bidName = z
 
 export const spotBidInputsSchema = z.object({
   resourceName: z.string().min(1),
-  name: z.union([bidName, unknown]).optional(),
-  instanceType: z.union([
-    unknown,
+  name: orUnknown(bidName).optional(),
+  instanceType: orUnknown(
     z.string().superRefine((value, ctx) => {
       try {
         canonicalInstanceTypeKey(value);
@@ -29,11 +27,10 @@ export const spotBidInputsSchema = z.object({
         ctx.addIssue({ code: "custom", message: flowMessage(e) });
       }
     }),
-  ]),
-  region: z.union([z.string().min(1), unknown]).optional(),
-  limitPrice: z.union([
-    unknown,
-    z.union([z.number(), z.string()]).transform((value, ctx) => {
+  ),
+  region: orUnknown(z.string().min(1)).optional(),
+  limitPrice: orUnknown(
+    z.unknown().transform((value, ctx) => {
       try {
         return formatPrice(parsePriceCents(value, "limitPrice"));
       } catch (e) {
@@ -41,27 +38,24 @@ export const spotBidInputsSchema = z.object({
         return z.NEVER;
       }
     }),
-  ]),
-  instanceQuantity: z.union([z.number().int().min(1).max(1024), unknown]).default(1),
-  sshKeyIds: z.union([z.array(z.string().min(1)), unknown]).default([]),
-  volumeIds: z.union([z.array(z.string().min(1)), unknown]).default([]),
-  startupScript: z
-    .union([
-      unknown,
-      z
-        .string()
-        .max(
-          STARTUP_SCRIPT_LIMIT,
-          `FCP runs startup scripts of at most ${STARTUP_SCRIPT_LIMIT} characters; shrink it (.flowignore, a prebuilt image).`,
-        ),
-    ])
-    .default(""),
-  paused: z.union([z.boolean(), unknown]).default(false),
+  ),
+  instanceQuantity: orUnknown(z.number().int().min(1).max(1024)).default(1),
+  sshKeyIds: orUnknown(z.array(z.string().min(1))).default([]),
+  volumeIds: orUnknown(z.array(z.string().min(1))).default([]),
+  startupScript: orUnknown(
+    z
+      .string()
+      .max(
+        STARTUP_SCRIPT_LIMIT,
+        `FCP runs startup scripts of at most ${STARTUP_SCRIPT_LIMIT} characters; shrink it (.flowignore, a prebuilt image).`,
+      ),
+  ).default(""),
+  paused: orUnknown(z.boolean()).default(false),
   waitFor: z.enum(WAIT_FOR).default("running"),
   readyTimeoutMinutes: z.number().positive().max(24 * 60).default(30),
-  adoptId: z.union([z.string().min(1), unknown]).optional(),
-  apiUrl: z.union([z.string().url(), unknown]).optional(),
-  project: z.union([z.string().min(1), unknown]).optional(),
+  adoptId: orUnknown(z.string().min(1)).optional(),
+  apiUrl: orUnknown(z.string().url()).optional(),
+  project: orUnknown(z.string().min(1)).optional(),
 });
 
 export type SpotBidInputs = z.infer<typeof spotBidInputsSchema>;

@@ -8,12 +8,11 @@ import { z } from "zod";
 import { ValidationError } from "../fcp-client/errors";
 import type { SshKey } from "../fcp-client/models";
 import { autoName } from "./auto-name";
-import { isUnknown, UNKNOWN, zodFailures } from "./check-failures";
+import { isUnknown, orUnknown, UNKNOWN, zodFailures } from "./check-failures";
 import { plainJson } from "./plain-json";
 import { endpointOf, settingsFor } from "./provider-settings";
 
 type Props = Record<string, unknown>;
-const unknown = z.literal(UNKNOWN);
 
 const publicKeySchema = z.string().superRefine((value, ctx) => {
   const reason = publicKeyProblem(value);
@@ -22,11 +21,11 @@ const publicKeySchema = z.string().superRefine((value, ctx) => {
 
 const sshKeyInputsSchema = z.object({
   resourceName: z.string().min(1),
-  name: z.union([z.string().min(1).max(128), unknown]).optional(),
-  publicKey: z.union([publicKeySchema, unknown]).optional(),
-  adoptId: z.union([z.string().min(1), unknown]).optional(),
-  apiUrl: z.union([z.string().url(), unknown]).optional(),
-  project: z.union([z.string().min(1), unknown]).optional(),
+  name: orUnknown(z.string().min(1).max(128)).optional(),
+  publicKey: orUnknown(publicKeySchema).optional(),
+  adoptId: orUnknown(z.string().min(1)).optional(),
+  apiUrl: orUnknown(z.string().url()).optional(),
+  project: orUnknown(z.string().min(1)).optional(),
 });
 type SshKeyInputs = { resourceName: string; name: string; publicKey?: string; adoptId?: string; apiUrl?: string; project?: string };
 

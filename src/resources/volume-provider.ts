@@ -5,24 +5,23 @@ import { z } from "zod";
 import { APIError, FlowError, ValidationError } from "../fcp-client/errors";
 import type { Volume } from "../fcp-client/models";
 import { autoName } from "./auto-name";
-import { isUnknown, UNKNOWN, zodFailures } from "./check-failures";
+import { isUnknown, orUnknown, UNKNOWN, zodFailures } from "./check-failures";
 import { plainJson } from "./plain-json";
 import { defaultRegion, endpointOf, settingsFor, type ResolvedSettings } from "./provider-settings";
 import { pollUntil } from "./wait";
 
 type Props = Record<string, unknown>;
-const unknown = z.literal(UNKNOWN);
 
 const volumeInputsSchema = z.object({
   resourceName: z.string().min(1),
-  name: z.union([z.string().min(1).max(128), unknown]).optional(),
-  sizeGb: z.union([z.number().int("sizeGb must be a whole number of GB").min(1).max(16_384), unknown]),
-  interface: z.union([z.enum(["block", "file"]), unknown]).default("block"),
-  region: z.union([z.string().min(1), unknown]).optional(),
+  name: orUnknown(z.string().min(1).max(128)).optional(),
+  sizeGb: orUnknown(z.number().int("sizeGb must be a whole number of GB").min(1).max(16_384)),
+  interface: orUnknown(z.enum(["block", "file"])).default("block"),
+  region: orUnknown(z.string().min(1)).optional(),
   detachTimeoutMinutes: z.number().positive().max(24 * 60).default(10),
-  adoptId: z.union([z.string().min(1), unknown]).optional(),
-  apiUrl: z.union([z.string().url(), unknown]).optional(),
-  project: z.union([z.string().min(1), unknown]).optional(),
+  adoptId: orUnknown(z.string().min(1)).optional(),
+  apiUrl: orUnknown(z.string().url()).optional(),
+  project: orUnknown(z.string().min(1)).optional(),
 });
 type VolumeInputs = {
   resourceName: string;
