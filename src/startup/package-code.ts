@@ -1,0 +1,297 @@
+// Deterministic tar.gz of a directory: sorted entries, fixed mtime, normalised owner and mode,
+// gzip without timestamp or OS byte. The same tree gives the same bytes, so `pulumi preview`
+// shows no diff when nothing changed.
+import { createHash } from "node:crypto";
+import { promises as fs, type Stats } from "node:fs";
+import * as path from "node:path";
+import { createGzip } from "node:zlib";
+import ignore, { type Ignore } from "ignore";
+import { Pack } from "tar";
+import { MAX_CODE_PACKAGE_BYTES } from "./constants";
+import { CodePackageError, CodePackageTooLargeError } from "./errors";
+
+/** Left out of every package unless an ignore file re-includes them with `!pattern`. */
+export const DEFAULT_CODE_EXCLUDES: readonly string[] = [
+  ".git/",
+  "__pycache__/",
+  "node_modules/",
+  ".venv/",
+  "*.pyc",
+  ".DS_Store",
+  ".pulumi/",
+  ".mypy_cache/",
+  ".pytest_cache/",
+  ".ruff_cache/",
+  ".ipynb_checkpoints/",
+];
+
+/** mtime stored for every entry; extraction uses `tar -m`, so files get the time of arrival. */
+const FIXED_MTIME = new Date("2000-01-01T00:00:00Z");
+
+export interface PackageCodeOptions {
+  /**
+   * Largest gzipped package accepted, in bytes.
+   *
+   * @default 10485760 (10 MiB, the seed's limit)
+   */
+  maxCompressedBytes?: number;
+  /**
+   * More patterns to leave out, with .gitignore syntax. They take precedence over ignore files.
+   *
+   * @default - none
+   */
+  exclude?: string[];
+  /**
+   * Whether `DEFAULT_CODE_EXCLUDES` apply.
+   *
+   * @default true
+   */
+  defaultExcludes?: boolean;
+  /**
+   * gzip level, 1 (fast) to 9 (small).
+   *
+   * @default 9
+   */
+  gzipLevel?: number;
+}
+
+export interface PackagedFile {
+  /** Path inside the package, with `/` separators. */
+  path: string;
+  type: "file" | "symlink";
+  /** Bytes of content (0 for a symlink). */
+  size: number;
+}
+
+export interface PackagedCode {
+  /** The gzipped tar. */
+  bytes: Buffer;
+  /** sha256 (hex) of `bytes`; the startup script checks it before extracting. */
+  sha256: string;
+  /**
+   * sha256 (hex) of the uncompressed tar. Stays the same when only the zlib version changes.
+   */
+  contentSha256: string;
+  /** Files and symlinks packaged, in archive order (directories are not listed). */
+  files: PackagedFile[];
+  /** Sum of the files' sizes. */
+  uncompressedBytes: number;
+  /** Size of `bytes`. */
+  compressedBytes: number;
+  /** Which kind of ignore file was honoured, if any. */
+  ignoreFile?: ".flowignore" | ".gitignore";
+  /** Entries left out for a reason other than an ignore rule (symlinks out of the tree, sockets). */
+  skipped: { path: string; reason: string }[];
+}
+
+interface Matcher {
+  /** Directory the rules belong to, relative to the root ("" for the root). */
+  base: string;
+  ig: Ignore;
+}
+
+/** Git's precedence: the last rule that matches decides, deeper ignore files coming later. */
+function isIgnored(rel: string, isDir: boolean, matchers: readonly Matcher[]): boolean {
+  let ignored = false;
+  for (const { base, ig } of matchers) {
+    if (base !== "" && !rel.startsWith(`${base}/`)) continue;
+    const sub = base === "" ? rel : rel.slice(base.length + 1);
+    const result = ig.test(isDir ? `${sub}/` : sub);
+    if (result.ignored) ignored = true;
+    else if (result.unignored) ignored = false;
+  }
+  return ignored;
+}
+
+async function readIgnoreFile(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
+  }
+}
+
+function inside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
+}
+
+function normalisedStat(st: Stats): Stats {
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(st) as object) as Stats, st);
+  if (st.isDirectory()) copy.mode = (st.mode & ~0o7777) | 0o755;
+  else if (st.isSymbolicLink()) copy.mode = (st.mode & ~0o7777) | 0o777;
+  else copy.mode = (st.mode & ~0o7777) | (st.mode & 0o111 ? 0o755 : 0o644);
+  // nlink 1: hard links are stored as plain files, so the archive does not depend on them.
+  copy.nlink = 1;
+  copy.uid = 0;
+  copy.gid = 0;
+  return copy;
+}
+
+interface Walk {
+  root: string;
+  realRoot: string;
+  entries: string[];
+  stats: Map<string, Stats>;
+  files: PackagedFile[];
+  skipped: { path: string; reason: string }[];
+  ignoreName: ".flowignore" | ".gitignore";
+  usedIgnoreFile: boolean;
+  /** Matchers applied after every ignore file. */
+  extra: Matcher[];
+}
+
+const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+async function walk(w: Walk, relDir: string, matchers: readonly Matcher[]): Promise<void> {
+  const absDir = relDir === "" ? w.root : path.join(w.root, relDir);
+  const names = (await fs.readdir(absDir)).sort(byName);
+  let here = matchers;
+  if (relDir !== "" && names.includes(w.ignoreName)) {
+    const text = await readIgnoreFile(path.join(absDir, w.ignoreName));
+    if (text !== undefined) {
+      here = [...matchers, { base: relDir, ig: ignore().add(text) }];
+      w.usedIgnoreFile = true;
+    }
+  }
+  const rules = w.extra.length > 0 ? [...here, ...w.extra] : here;
+  for (const name of names) {
+    const rel = relDir === "" ? name : `${relDir}/${name}`;
+    const abs = path.join(absDir, name);
+    const st = await fs.lstat(abs);
+    if (isIgnored(rel, st.isDirectory(), rules)) continue;
+    if (st.isSymbolicLink()) {
+      const target = await fs.readlink(abs);
+      if (path.isAbsolute(target)) {
+        w.skipped.push({ path: rel, reason: `absolute symlink to ${target}` });
+        continue;
+      }
+      const lexical = path.resolve(absDir, target);
+      let real: string | undefined;
+      try {
+        real = await fs.realpath(abs);
+      } catch {
+        real = undefined;
+      }
+      if (real === undefined) {
+        w.skipped.push({ path: rel, reason: `dangling symlink to ${target}` });
+        continue;
+      }
+      if (!inside(w.root, lexical) || !inside(w.realRoot, real)) {
+        w.skipped.push({ path: rel, reason: `symlink to ${target} points outside the directory` });
+        continue;
+      }
+      w.entries.push(rel);
+      w.stats.set(abs, normalisedStat(st));
+      w.files.push({ path: rel, type: "symlink", size: 0 });
+    } else if (st.isDirectory()) {
+      w.entries.push(rel);
+      w.stats.set(abs, normalisedStat(st));
+      await walk(w, rel, here);
+    } else if (st.isFile()) {
+      w.entries.push(rel);
+      w.stats.set(abs, normalisedStat(st));
+      w.files.push({ path: rel, type: "file", size: st.size });
+    } else {
+      w.skipped.push({ path: rel, reason: "not a regular file, directory or symlink" });
+    }
+  }
+}
+
+/**
+ * Packages `dir` as a gzipped tar for upload to `/workspace`.
+ *
+ * Leaves out `DEFAULT_CODE_EXCLUDES`, whatever `.flowignore` files say (or, when the directory
+ * has no `.flowignore`, its `.gitignore` files), and symlinks that leave the tree. Throws
+ * `CodePackageTooLargeError` past `maxCompressedBytes`, `CodePackageError` when `dir` cannot be
+ * read or nothing is left to package.
+ */
+export async function packageCode(dir: string, options: PackageCodeOptions = {}): Promise<PackagedCode> {
+  const root = path.resolve(dir);
+  const limit = options.maxCompressedBytes ?? MAX_CODE_PACKAGE_BYTES;
+  let realRoot: string;
+  try {
+    const st = await fs.stat(root);
+    if (!st.isDirectory()) throw new CodePackageError(`Cannot package ${root}: it is not a directory.`, { suggestions: ["Pass the directory that holds your code."] });
+    realRoot = await fs.realpath(root);
+  } catch (err) {
+    if (err instanceof CodePackageError) throw err;
+    throw new CodePackageError(`Cannot package ${root}: ${(err as Error).message}`, {
+      cause: err,
+      suggestions: ["Check that the directory exists and is readable."],
+    });
+  }
+
+  const flowignore = await readIgnoreFile(path.join(root, ".flowignore"));
+  const ignoreName = flowignore !== undefined ? ".flowignore" : ".gitignore";
+  const rootIgnore = flowignore ?? (await readIgnoreFile(path.join(root, ".gitignore")));
+  const matchers: Matcher[] = [];
+  if (options.defaultExcludes ?? true) matchers.push({ base: "", ig: ignore().add([...DEFAULT_CODE_EXCLUDES]) });
+  if (rootIgnore !== undefined) matchers.push({ base: "", ig: ignore().add(rootIgnore) });
+  // `exclude` is checked after every ignore file (last match wins), so it always applies.
+  const extra = options.exclude?.length ? [{ base: "", ig: ignore().add(options.exclude) }] : [];
+  const w: Walk = { root, realRoot, entries: [], stats: new Map(), files: [], skipped: [], ignoreName, usedIgnoreFile: rootIgnore !== undefined, extra };
+  await walk(w, "", matchers);
+
+  if (w.files.length === 0) {
+    throw new CodePackageError(`Nothing to package in ${root}: every file is excluded or the directory is empty.`, {
+      suggestions: ["Check .flowignore / .gitignore and the exclude option.", "Turn the code upload off if the task needs no local code."],
+    });
+  }
+
+  const { bytes, tarSha256 } = await tarGzip(w, limit, options.gzipLevel ?? 9);
+  return {
+    bytes,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    contentSha256: tarSha256,
+    files: w.files,
+    uncompressedBytes: w.files.reduce((sum, f) => sum + f.size, 0),
+    compressedBytes: bytes.length,
+    ignoreFile: w.usedIgnoreFile ? ignoreName : undefined,
+    skipped: w.skipped,
+  };
+}
+
+function tarGzip(w: Walk, limit: number, level: number): Promise<{ bytes: Buffer; tarSha256: string }> {
+  return new Promise((resolve, reject) => {
+    const tarHash = createHash("sha256");
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let failed = false;
+    const fail = (err: unknown): void => {
+      if (failed) return;
+      failed = true;
+      pack.destroy?.();
+      gzip.destroy();
+      reject(err);
+    };
+    const pack = new Pack({ cwd: w.root, portable: true, mtime: FIXED_MTIME, noDirRecurse: true, follow: false, statCache: w.stats, strict: true });
+    const gzip = createGzip({ level });
+    pack.on("data", (chunk: Buffer) => {
+      tarHash.update(chunk);
+      if (!gzip.write(chunk)) pack.pause();
+    });
+    gzip.on("drain", () => pack.resume());
+    pack.on("end", () => gzip.end());
+    pack.on("error", (err: unknown) => fail(new CodePackageError(`Packaging ${w.root} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err })));
+    gzip.on("data", (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > limit) {
+        const largest = [...w.files].sort((a, b) => b.size - a.size).slice(0, 10);
+        fail(new CodePackageTooLargeError(w.root, total, limit, largest));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    gzip.on("error", fail);
+    gzip.on("end", () => {
+      if (failed) return;
+      const bytes = Buffer.concat(chunks);
+      bytes[9] = 0xff; // gzip OS byte: the same bytes from every platform
+      resolve({ bytes, tarSha256: tarHash.digest("hex") });
+    });
+    for (const entry of w.entries) pack.add(entry);
+    pack.end();
+  });
+}
