@@ -45,7 +45,7 @@ export class BidCache {
     if (this.flight && this.flight.startedAt >= requestedAt - maxAgeMs) {
       const joined = this.flight;
       await joined.done;
-      const hit = this.lookup(fid, requestedAt, Math.max(maxAgeMs, requestedAt - joined.startedAt));
+      const hit = this.listedSince(fid, joined.startedAt);
       if (hit) return hit;
       // A listing that began before this call cannot prove absence; fall through to a new one.
       if (joined.startedAt >= requestedAt) throw this.notFound(fid);
@@ -53,8 +53,8 @@ export class BidCache {
     const flight = this.startListing(requestedAt);
     if (signal?.aborted) throw signal.reason;
     await flight.done;
-    const entry = this.entries.get(fid);
-    if (entry && entry.at >= flight.startedAt - maxAgeMs) return entry.bid;
+    const hit = this.listedSince(fid, flight.startedAt);
+    if (hit) return hit;
     throw this.notFound(fid);
   }
 
@@ -74,9 +74,16 @@ export class BidCache {
     else this.entries.delete(fid);
   }
 
+  /** Cached and younger than `maxAgeMs` (so 0 never hits). */
   private lookup(fid: string, now: number, maxAgeMs: number): Bid | undefined {
     const entry = this.entries.get(fid);
-    return entry && now - entry.at <= maxAgeMs ? entry.bid : undefined;
+    return entry && now - entry.at < maxAgeMs ? entry.bid : undefined;
+  }
+
+  /** Known from a listing that started at `since`, or from a later write. */
+  private listedSince(fid: string, since: number): Bid | undefined {
+    const entry = this.entries.get(fid);
+    return entry && entry.at >= since ? entry.bid : undefined;
   }
 
   private startListing(requestedAt: number): Flight {
