@@ -30,8 +30,11 @@ export const marketUpdate = z
   .strict();
 export type MarketUpdate = z.infer<typeof marketUpdate>;
 
+/** The most one advance may move the clock: ten years is longer than any bid lives. */
+export const MAX_CLOCK_ADVANCE_MS = 10 * 366 * 24 * 3600 * 1000;
+
 export const clockAdvance = z
-  .object({ ms: z.number().min(0).optional(), seconds: z.number().min(0).optional() })
+  .object({ ms: z.number().min(0).max(MAX_CLOCK_ADVANCE_MS).optional(), seconds: z.number().min(0).max(MAX_CLOCK_ADVANCE_MS / 1000).optional() })
   .strict()
   .refine((v) => (v.ms === undefined) !== (v.seconds === undefined), "give exactly one of ms and seconds");
 

@@ -1,6 +1,9 @@
 // The emulator's time: real time plus an offset that tests push forward instantly, so a bid that
 // takes minutes to provision in the emulator's world takes no wall time in a test.
 
+/** 9999-12-31: past this, dates no longer print as ISO timestamps. */
+const LATEST_TIME_MS = Date.UTC(9999, 11, 31);
+
 export type ClockListener = (now: number) => void;
 
 export class EmulatorClock {
@@ -32,6 +35,9 @@ export class EmulatorClock {
   advance(ms: number): number {
     if (!Number.isFinite(ms) || ms < 0) {
       throw new RangeError(`Cannot advance the emulator clock by ${ms} ms: give a finite, non-negative number.`);
+    }
+    if (this.now() + ms > LATEST_TIME_MS) {
+      throw new RangeError(`Cannot advance the emulator clock by ${ms} ms: it would pass the year 9999.`);
     }
     this.offset += ms;
     const now = this.now();
