@@ -1,0 +1,6 @@
+export * from "./config";
+export * from "./credentials";
+export * from "./instance-types";
+export * from "./readings";
+export * from "./resource-types";
+export * from "./unknowns";
