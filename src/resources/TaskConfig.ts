@@ -7,15 +7,15 @@ import { z } from "zod";
 import { FlowError, ValidationError, type FieldError } from "../fcp-client/errors";
 import { formatPrice, parsePriceCents } from "../fcp-client/price";
 import { parseInstanceType } from "../fcp-client/instance-types";
+import { FLOW_LOG_DIR, FLOW_STATE_DIR, MAX_RUN_TIME_HOURS, WORKSPACE_DIR } from "../startup/constants";
+import { checkStartupSpec } from "../startup/resolve-startup-spec";
 
 // --- Limits -------------------------------------------------------------------------------
 
-/** FCP's longest spot run: 7 days. */
-export const MAX_RUN_TIME_HOURS = 168;
 /** Where uploaded code lands and commands run unless `workingDir` says otherwise. */
-export const DEFAULT_WORKING_DIR = "/workspace";
-/** The Task derives the names of its bid, volumes and key from `name`; FCP allows 128. */
-export const TASK_NAME_MAX_LENGTH = 64;
+export const DEFAULT_WORKING_DIR = WORKSPACE_DIR;
+/** The startup script's limit; the Task also derives its bid, volume and key names from it. */
+export const TASK_NAME_MAX_LENGTH = 63;
 /** Env prefixes the startup script sets itself (`FLOW_NODE_RANK`, ...). */
 export const RESERVED_ENV_PREFIXES = ["FLOW_", "FCP_"] as const;
 /** What runs a `script` that has no `#!` line. */
@@ -25,8 +25,9 @@ export const MAX_VOLUME_SIZE_GB = 16384;
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
-// Paths go into shell commands, fstab and `docker -v`: a small alphabet keeps them safe in all three.
-const SAFE_PATH_RE = /^[A-Za-z0-9._/+@=,~-]+$/;
+// Paths go into shell commands, fstab and `docker -v`: the startup script's small alphabet keeps
+// them safe in all three.
+const SAFE_PATH_RE = /^[A-Za-z0-9._/-]+$/;
 const REGION_RE = /^[a-z][a-z0-9]*(-[a-z0-9]+)+$/;
 const IMAGE_RE = buildImageReferenceRe();
 
@@ -240,10 +241,7 @@ const envValueSchema = z
   .union([z.string(), z.number(), z.boolean()], {
     error: (iss) => `must be a string (numbers and booleans are converted), not ${typeName(iss.input)}`,
   })
-  .transform(String)
-  .superRefine((v, ctx) => {
-    if (v.includes("\0")) issue(ctx, "must not contain a NUL character (environment values cannot hold one)");
-  });
+  .transform(String);
 
 const envSchema = z.record(z.string(), envValueSchema).superRefine((env, ctx) => {
   for (const key of Object.keys(env)) {
@@ -251,7 +249,7 @@ const envSchema = z.record(z.string(), envValueSchema).superRefine((env, ctx) =>
       const fixed = key.replace(/[^A-Za-z0-9_]/g, "_").replace(/^(\d)/, "_$1");
       issue(ctx, "is not a valid environment variable name (letters, digits and _, not starting with a digit)", [key], [`Rename it to ${fixed}.`]);
     } else {
-      const prefix = RESERVED_ENV_PREFIXES.find((p) => key.toUpperCase().startsWith(p));
+      const prefix = reservedEnvPrefix(key);
       if (prefix) {
         issue(ctx, `uses the prefix ${prefix}, which is reserved for variables the Task sets itself (FLOW_NODE_RANK, FLOW_NUM_NODES, ...)`, [key], [
           `Rename it, e.g. to MY_${key}.`,
@@ -287,16 +285,18 @@ const sshKeysSchema = z
   })
   .transform((keys) => (keys.length ? keys : undefined));
 
-// A volume cannot be mounted where it would hide the system or the Task's own files.
-const MOUNT_FORBIDDEN_TREES = ["/proc", "/sys", "/dev", "/boot", "/run", "/var/log/flow", "/var/lib/flow"];
-const MOUNT_FORBIDDEN_EXACT = ["/etc", "/bin", "/sbin", "/usr", "/lib", "/lib32", "/lib64", "/var", "/var/lib", "/var/log", "/home", "/home/ubuntu", "/root", "/opt", "/tmp", "/mnt", "/srv"];
-const WORKDIR_FORBIDDEN_TREES = ["/proc", "/sys", "/dev", "/boot", "/run", "/etc", "/bin", "/sbin", "/usr", "/lib", "/lib32", "/lib64"];
+// A volume cannot be mounted where it would hide the system, SSH access or the startup script's
+// own state (the same lists as the startup script's check, so a config that parses also builds).
+const SYSTEM_TREES = ["/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/run", "/sbin", "/sys", "/usr"];
+const MOUNT_FORBIDDEN_TREES = [...SYSTEM_TREES, FLOW_STATE_DIR, FLOW_LOG_DIR, "/home/ubuntu/.ssh", "/root/.ssh"];
+const MOUNT_FORBIDDEN_EXACT = ["/home", "/home/ubuntu", "/root", "/tmp", "/var", "/var/lib", "/var/log"];
+const WORKDIR_FORBIDDEN_TREES = [...SYSTEM_TREES, FLOW_STATE_DIR, FLOW_LOG_DIR];
 
 function absolutePathIssues(v: string, forbiddenTrees: string[], forbiddenExact: string[]): { message: string; suggestions?: string[] } | undefined {
   if (!v.startsWith("/")) {
     return { message: 'must be an absolute path, starting with "/"', suggestions: [`Write ${JSON.stringify(`/${v.replace(/^\.?\/*/, "")}`)}.`] };
   }
-  if (!SAFE_PATH_RE.test(v)) return { message: "may contain only letters, digits and . _ - / + @ = , ~ (no spaces or quotes)" };
+  if (!SAFE_PATH_RE.test(v)) return { message: "may contain only letters, digits, '.', '_', '-' and '/' (no spaces or quotes)" };
   if (v.split("/").includes("..")) return { message: 'must not contain ".." segments' };
   const p = normalizePath(v);
   if (p === "/") return { message: "must not be / (the root filesystem)" };
@@ -339,10 +339,17 @@ const volumeShape = {
     .optional(),
 };
 
+const FIXED_PROPERTY = { sizeGb: "size", interface: "interface", name: "name" } as const;
+
 const volumeSpecSchema = z
   .strictObject(
     volumeShape,
-    { error: (iss) => (iss.code === "unrecognized_keys" ? unknownKeysMessage(iss.keys, "volume") : `must be an object such as {sizeGb: 100, mountPath: "/data"}, not ${typeName(iss.input)}`) },
+    {
+      error: (iss) =>
+        iss.code === "unrecognized_keys"
+          ? unknownKeysMessage(iss.keys, "volume")
+          : `must be an object such as {sizeGb: 100, mountPath: "/data"}, not ${typeName(iss.input)}`,
+    },
   )
   .superRefine((v, ctx) => {
     const raw = v as Record<string, unknown>;
@@ -351,7 +358,7 @@ const volumeSpecSchema = z
         if (raw[key] !== undefined) {
           issue(
             ctx,
-            `cannot be given for an existing volume (volumeId is set): its ${key === "name" ? "name" : key === "sizeGb" ? "size" : "interface"} is fixed on FCP`,
+            `cannot be given for an existing volume (volumeId is set): its ${FIXED_PROPERTY[key]} is fixed on FCP`,
             [key],
             [`Remove ${key}, or remove volumeId to create a new volume.`],
           );
@@ -368,7 +375,12 @@ const volumeSpecSchema = z
   .transform((v): VolumeSpec =>
     v.volumeId !== undefined
       ? { volumeId: v.volumeId, mountPath: v.mountPath }
-      : { sizeGb: v.sizeGb!, mountPath: v.mountPath, ...(v.name !== undefined ? { name: v.name } : {}), interface: v.interface ?? "block" },
+      : {
+          sizeGb: v.sizeGb!,
+          mountPath: v.mountPath,
+          ...(v.name !== undefined ? { name: v.name } : {}),
+          interface: v.interface ?? "block",
+        },
   ) as unknown as z.ZodType<VolumeSpec, VolumeSpecInput>;
 
 const priceSchema = z
@@ -625,6 +637,8 @@ function crossFieldRules(v: ShapeOutput, ctx: Ctx): void {
   const uploadCode = raw.uploadCode !== false;
   const workingDir = typeof raw.workingDir === "string" && raw.workingDir.startsWith("/") ? normalizePath(raw.workingDir) : undefined;
 
+  startupEnvRules(raw.env, numInstances, ctx);
+
   if (raw.codeDir !== undefined && raw.uploadCode === false) {
     issue(ctx, "is set but uploadCode is false, so nothing would be uploaded", ["codeDir"], ["Remove codeDir, or set uploadCode to true."]);
   }
@@ -676,6 +690,23 @@ function crossFieldRules(v: ShapeOutput, ctx: Ctx): void {
     }
     mounts.push({ path: vol.mountPath, index: i });
   });
+}
+
+// The startup script's own env rules (the FCP API key's usual names, variables bash keeps
+// read-only, the cluster's rendezvous names on a cluster, NUL, invalid Unicode), checked now
+// rather than at deploy. Names this model already refused are not reported twice.
+function startupEnvRules(env: unknown, numInstances: number, ctx: Ctx): void {
+  if (!isPlainObject(env) || !Object.values(env).every((value) => typeof value === "string")) return;
+  const spec = { taskName: "task", env, run: { command: "true" }, cluster: numInstances > 1 ? { numNodes: numInstances } : undefined };
+  for (const problem of checkStartupSpec(spec)) {
+    const name = problem.field.startsWith("env.") ? problem.field.slice(4) : undefined;
+    if (name === undefined || !(name in env) || !ENV_NAME_RE.test(name) || reservedEnvPrefix(name)) continue;
+    issue(ctx, problem.message, ["env", name]);
+  }
+}
+
+function reservedEnvPrefix(name: string): string | undefined {
+  return RESERVED_ENV_PREFIXES.find((p) => name.toUpperCase().startsWith(p));
 }
 
 function isVolumeSpec(v: unknown): v is VolumeSpec {
@@ -733,42 +764,66 @@ interface KnownMistake {
 
 // Keyed by the key lowercased without `_`/`-`, so `max_price`, `maxPrice` and `MAX-PRICE` match.
 const TASK_MISTAKES: Record<string, KnownMistake> = {
-  ...mistakes("env", ["environment", "environmentvariables", "envvars", "environ", "envs", "variables", "envvariables"], "environment variables go in env, not environment"),
-  ...mistakes("sshKeys", ["sshkey", "sshkeyid", "sshkeyids", "keys", "key", "sshpublickeys", "publickeys"], "always plural: a list of FCP key ids"),
-  ...mistakes("maxPricePerHour", ["maxprice", "price", "limitprice", "bidprice", "maxbid", "priceperhour", "maxpriceperhr", "maxhourlyprice", "budget"], "the limit price per instance-hour, in dollars"),
-  ...mistakes("numInstances", ["instancecount", "instances", "instancequantity", "quantity", "count", "nodes", "numnodes", "nodecount", "replicas", "numinstance"], "the number of instances (nodes) in the bid"),
-  ...mistakes("instanceType", ["gpu", "gpus", "gputype", "instance", "machinetype", "accelerator", "type", "instancetypes"], "e.g. \"a100\", \"8xh100\""),
-  ...mistakes("minGpuMemoryGb", ["mingpumemory", "gpumemory", "gpumemorygb", "mingpumem", "gpumem", "mingpumemorygib"], "the memory each GPU must have, in GB"),
-  ...mistakes("maxRunTimeHours", ["maxruntime", "maxruntimehrs", "timeout", "timeouthours", "maxhours", "maxduration", "maxdurationhours", "runtimehours", "walltime", "maxtimehours"], "in hours, at most 168"),
-  ...mistakes("workingDir", ["workdir", "cwd", "workingdirectory", "workdirectory"], "where the command runs and code is extracted"),
-  ...mistakes("command", ["cmd", "entrypoint", "args", "run", "exec", "commands"], "or shell, or script"),
-  ...mistakes("image", ["dockerimage", "container", "containerimage", "docker", "imagename", "img"], "the container image to run in"),
-  ...mistakes("uploadCode", ["upload", "synccode", "codeupload", "uploaddir"], "true or false"),
-  ...mistakes("codeDir", ["codedirectory", "sourcedir", "srcdir", "codepath", "projectdir", "localdir", "sourcedirectory"], "the local directory to upload"),
-  ...mistakes("volumes", ["volume", "vols", "disks", "disk", "storage", "volumespecs"], "a list, even for one volume"),
-  ...mistakes("region", ["zone", "location", "availabilityzone", "regions"], "e.g. \"us-central1-b\""),
-  minruntimehours: {
-    message: "is not supported: FCP spot instances can be preempted at any time, so no minimum run time can be guaranteed; remove it and checkpoint to a volume instead",
-  },
-  minruntime: { message: "is not supported: FCP spot instances can be preempted at any time; remove it" },
-  deadlinehours: { message: "is not supported: FCP bids have no deadline; use maxRunTimeHours to bound the run" },
-  mounts: { message: "is not supported: data mounts (s3://, volume://) are not part of the Task; use volumes, or download data in the command" },
-  data: { message: "is not supported: data mounts (s3://, volume://) are not part of the Task; use volumes, or download data in the command" },
+  ...mistakes("env", "environment variables go in env, not environment",
+    "environment environmentvariables envvars environ envs variables envvariables"),
+  ...mistakes("sshKeys", "always plural: a list of FCP key ids",
+    "sshkey sshkeyid sshkeyids keys key sshpublickeys publickeys"),
+  ...mistakes("maxPricePerHour", "the limit price per instance-hour, in dollars",
+    "maxprice price limitprice bidprice maxbid priceperhour maxpriceperhr maxhourlyprice budget"),
+  ...mistakes("numInstances", "the number of instances (nodes) in the bid",
+    "instancecount instances instancequantity quantity count nodes numnodes nodecount replicas numinstance"),
+  ...mistakes("instanceType", "e.g. \"a100\", \"8xh100\"",
+    "gpu gpus gputype instance machinetype accelerator type instancetypes"),
+  ...mistakes("minGpuMemoryGb", "the memory each GPU must have, in GB",
+    "mingpumemory gpumemory gpumemorygb mingpumem gpumem mingpumemorygib"),
+  ...mistakes("maxRunTimeHours", "in hours, at most 168",
+    "maxruntime maxruntimehrs timeout timeouthours maxhours maxduration maxdurationhours runtimehours walltime maxtimehours"),
+  ...mistakes("workingDir", "where the command runs and code is extracted",
+    "workdir cwd workingdirectory workdirectory"),
+  ...mistakes("command", "or shell, or script",
+    "cmd entrypoint args run exec commands"),
+  ...mistakes("image", "the container image to run in",
+    "dockerimage container containerimage docker imagename img"),
+  ...mistakes("uploadCode", "true or false",
+    "upload synccode codeupload uploaddir"),
+  ...mistakes("codeDir", "the local directory to upload",
+    "codedirectory sourcedir srcdir codepath projectdir localdir sourcedirectory"),
+  ...mistakes("volumes", "a list, even for one volume",
+    "volume vols disks disk storage volumespecs"),
+  ...mistakes("region", "e.g. \"us-central1-b\"",
+    "zone location availabilityzone regions"),
+  // The seed's "additional fields": refused with the reason, never silently ignored.
+  ...unsupported(
+    "is not supported: FCP spot instances can be preempted at any time, so no minimum run time can be guaranteed; " +
+      "remove it and checkpoint to a volume instead",
+    "minruntimehours minruntime",
+  ),
+  ...unsupported("is not supported: FCP bids have no deadline; use maxRunTimeHours to bound the run", "deadlinehours deadline"),
+  ...unsupported(
+    "is not supported: data mounts (s3://, volume://) are not part of the Task; use volumes, or download data in the command",
+    "mounts data",
+  ),
 };
 
 const VOLUME_MISTAKES: Record<string, KnownMistake> = {
-  ...mistakes("mountPath", ["mountpoint", "path", "target", "mount", "mountdir", "dest", "destination", "mountat"], "an absolute path on the instance"),
-  ...mistakes("sizeGb", ["size", "capacity", "capacitygb", "sizegib", "disksize", "disksizegb", "gb", "sizeingb"], "the size of a new volume, in GB"),
-  ...mistakes("volumeId", ["id", "volume", "fid", "volumefid", "existingvolumeid", "existingvolume"], "the FCP id of an existing volume"),
-  ...mistakes("interface", ["diskinterface", "type", "storagetype", "kind", "volumetype", "storageinterface"], '"block" or "file"'),
-  iops: { message: "is not supported: FCP volumes have no performance options; remove it" },
-  throughput: { message: "is not supported: FCP volumes have no performance options; remove it" },
-  performance: { message: "is not supported: FCP volumes have no performance options; remove it" },
-  readonly: { message: "is not supported: FCP mounts volumes read-write" },
+  ...mistakes("mountPath", "an absolute path on the instance",
+    "mountpoint path target mount mountdir dest destination mountat"),
+  ...mistakes("sizeGb", "the size of a new volume, in GB",
+    "size capacity capacitygb sizegib disksize disksizegb gb sizeingb"),
+  ...mistakes("volumeId", "the FCP id of an existing volume",
+    "id volume fid volumefid existingvolumeid existingvolume"),
+  ...mistakes("interface", '"block" or "file"',
+    "diskinterface type storagetype kind volumetype storageinterface"),
+  ...unsupported("is not supported: FCP volumes have no performance options; remove it", "iops throughput performance"),
+  ...unsupported("is not supported: FCP mounts volumes read-write", "readonly"),
 };
 
-function mistakes(field: string, keys: string[], message: string): Record<string, KnownMistake> {
-  return Object.fromEntries(keys.map((k) => [k, { field, message }]));
+function unsupported(message: string, keys: string): Record<string, KnownMistake> {
+  return Object.fromEntries(keys.split(" ").map((k) => [k, { message }]));
+}
+
+function mistakes(field: string, message: string, keys: string): Record<string, KnownMistake> {
+  return Object.fromEntries(keys.split(" ").map((k) => [k, { field, message }]));
 }
 
 interface UnknownKeyReport {
@@ -859,8 +914,8 @@ export function validateTaskConfig(input: unknown, options: TaskConfigParseOptio
   const normalized = normalizeKeys(input);
   const schema = options.instanceTypeOverrides ? buildSchema(options.instanceTypeOverrides) : taskConfigSchema;
   const result = schema.safeParse(normalized.value);
-  const errors: FieldError[] = [...normalized.errors];
-  const suggestions: string[] = [...normalized.suggestions];
+  const errors: FieldError[] = [];
+  const suggestions: string[] = [];
   if (!result.success) {
     for (const iss of result.error.issues) {
       if (iss.code === "unrecognized_keys") {
@@ -878,8 +933,10 @@ export function validateTaskConfig(input: unknown, options: TaskConfigParseOptio
       if (Array.isArray(params?.suggestions)) suggestions.push(...params.suggestions.map(String));
     }
   }
+  // Spelling clashes are quoted exactly as written, so they are not restyled.
+  const all = [...normalized.errors, ...errors.map((e) => ({ ...e, message: restyle(e.message, normalized.snake) }))];
   const unique = [...new Set(suggestions.map((s) => restyle(s, normalized.snake)))];
-  if (errors.length) return { errors: errors.map((e) => ({ ...e, message: restyle(e.message, normalized.snake) })), suggestions: unique };
+  if (all.length) return { errors: all, suggestions: unique };
   return { config: result.data, errors: [], suggestions: [] };
 }
 
@@ -922,13 +979,12 @@ interface Normalized {
   written: Map<string, string>;
   snake: boolean;
   errors: FieldError[];
-  suggestions: string[];
 }
 
 // Renames the seed's snake_case spellings to the model's camelCase, remembering what the user
 // wrote so errors quote their own spelling. Unknown keys are left for the schema to explain.
 function normalizeKeys(input: Record<string, unknown>): Normalized {
-  const out: Normalized = { value: {}, written: new Map(), snake: false, errors: [], suggestions: [] };
+  const out: Normalized = { value: {}, written: new Map(), snake: false, errors: [] };
   out.value = renameKeys(input, TASK_KEYS, "", out);
   const volumes = out.value.volumes;
   if (Array.isArray(volumes)) {
@@ -945,7 +1001,7 @@ function renameKeys(obj: Record<string, unknown>, known: string[], prefix: strin
     if (target !== key) out.snake = true;
     const earlier = out.written.get(prefix + target);
     if (earlier !== undefined) {
-      out.errors.push({ field: displayPrefix(prefix) + key, message: `gives ${target} a second time (also written as ${earlier}); keep one spelling` });
+      out.errors.push({ field: displayPrefix(prefix) + key, message: `is the same field as ${earlier}, given twice; keep one of the two spellings` });
       continue;
     }
     out.written.set(prefix + target, key);
@@ -1043,16 +1099,18 @@ function squash(key: string): string {
   return key.toLowerCase().replace(/[_-]/g, "");
 }
 
+// Edit distance counting a swap of neighbours as one edit (`imgae` is one away from `image`).
 function levenshtein(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
     for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
-    prev = cur;
   }
-  return prev[b.length];
+  return d[a.length][b.length];
 }
 
 // Removes leading blank lines, trailing whitespace and the indentation common to every line.

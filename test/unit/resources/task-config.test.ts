@@ -237,7 +237,7 @@ describe.each<[string, Raw, string, RegExp]>([
   ["name empty", base({ name: "" }), "name", /must not be empty/],
   ["name with a slash", base({ name: "training/data set" }), "name", /letters, digits, "-" and "_"/],
   ["name starting with a dash", base({ name: "-job" }), "name", /starting with a letter or digit/],
-  ["name of 65 characters", base({ name: "a".repeat(65) }), "name", /at most 64 characters/],
+  ["name of 64 characters", base({ name: "a".repeat(64) }), "name", /at most 63 characters/],
   // instance
   ["no instanceType nor minGpuMemoryGb", without(base(), "instanceType"), "instanceType", /exactly one of instanceType .* or minGpuMemoryGb/],
   ["instanceType and minGpuMemoryGb", base({ minGpuMemoryGb: 80 }), "minGpuMemoryGb", /cannot be combined with instanceType/],
@@ -277,6 +277,10 @@ describe.each<[string, Raw, string, RegExp]>([
   ["env value an object", base({ env: { A: { b: 1 } } }), "env.A", /must be a string .*, not an object/],
   ["env value null", base({ env: { A: null } }), "env.A", /must be a string .*, not null/],
   ["env value with NUL", base({ env: { A: "a\0b" } }), "env.A", /NUL/],
+  ["env value with a lone surrogate", base({ env: { A: "a\ud800b" } }), "env.A", /valid Unicode/],
+  ["env the FCP key under another name", base({ env: { MITHRIL_API_KEY: "x" } }), "env.MITHRIL_API_KEY", /never hold the key/],
+  ["env a variable bash keeps read-only", base({ env: { UID: "0" } }), "env.UID", /read-only/],
+  ["env MASTER_ADDR on a cluster", base({ numInstances: 2, env: { MASTER_ADDR: "10.0.0.1" } }), "env.MASTER_ADDR", /set by the cluster section/],
   ["env a list", base({ env: ["A=1"] }), "env", /expected record|object/i],
   // sshKeys
   ["sshKeys a string", base({ sshKeys: "ssh-key_abc" }), "sshKeys", /must be a list of key ids: write \["ssh-key_abc"\]/],
@@ -298,7 +302,10 @@ describe.each<[string, Raw, string, RegExp]>([
   ["mountPath /", base({ volumes: [{ sizeGb: 10, mountPath: "/" }] }), "volumes[0].mountPath", /must not be \//],
   ["mountPath with ..", base({ volumes: [{ sizeGb: 10, mountPath: "/data/../etc" }] }), "volumes[0].mountPath", /must not contain "\.\."/],
   ["mountPath with a space", base({ volumes: [{ sizeGb: 10, mountPath: "/my data" }] }), "volumes[0].mountPath", /no spaces or quotes/],
+  ["mountPath with a tilde", base({ volumes: [{ sizeGb: 10, mountPath: "/data~1" }] }), "volumes[0].mountPath", /letters, digits/],
   ["mountPath under /proc", base({ volumes: [{ sizeGb: 10, mountPath: "/proc/x" }] }), "volumes[0].mountPath", /hide the system directory \/proc/],
+  ["mountPath under /var/lib/flow (the startup state)", base({ volumes: [{ sizeGb: 10, mountPath: "/var/lib/flow/x" }] }), "volumes[0].mountPath", /hide the system directory \/var\/lib\/flow/],
+  ["mountPath ~/.ssh", base({ volumes: [{ sizeGb: 10, mountPath: "/home/ubuntu/.ssh" }] }), "volumes[0].mountPath", /hide the system directory/],
   ["mountPath /home/ubuntu (hides the SSH keys)", base({ volumes: [{ sizeGb: 10, mountPath: "/home/ubuntu" }] }), "volumes[0].mountPath", /hide the system directory/],
   ["mountPath the workingDir, with uploadCode", base({ volumes: [{ sizeGb: 10, mountPath: "/workspace" }] }), "volumes[0].mountPath", /is the workingDir \/workspace/],
   [
@@ -381,9 +388,12 @@ describe.each<[string, Raw]>([
   ["nested mounts, outer first", { volumes: [{ sizeGb: 10, mountPath: "/data" }, { sizeGb: 10, mountPath: "/data/cache" }] }],
   ["docker cache volume (the seed's example)", { volumes: [{ sizeGb: 50, mountPath: "/var/lib/docker", name: "docker-cache" }] }],
   ["maxRunTimeHours 168", { maxRunTimeHours: 168 }],
-  ["a name of 64 characters", { name: "a".repeat(64) }],
+  ["a name of 63 characters", { name: "a".repeat(63) }],
   ["priority 0", { priority: 0 }],
   ["env names in lowercase", { env: { http_proxy: "http://proxy:3128" } }],
+  ["env MASTER_ADDR on one instance", { env: { MASTER_ADDR: "localhost" } }],
+  ["env values with quotes, $() and newlines", { env: { A: `it's "$(rm -rf /)"\n\`x\`` } }],
+  ["mount at /mnt", { volumes: [{ sizeGb: 10, mountPath: "/mnt" }] }],
   ["image with a registry port and tag", { image: "localhost:5000/team/app:v1.2" }],
   ["image by digest", { image: `ghcr.io/org/app@sha256:${"a".repeat(64)}` }],
   ["image python:3.11-slim", { image: "python:3.11-slim" }],
@@ -431,8 +441,9 @@ describe("mistakes: what to write instead", () => {
   it.each<[Raw, string, RegExp]>([
     [{ ...without(base(), "instanceType"), gpu: "a100:4" }, "gpu", /Write instanceType: "4xa100"\./],
     [{ ...without(base(), "instanceType"), gpu: "A100" }, "gpu", /Write instanceType: "a100"\./],
-    [base({ ssh_key: "ssh-key_abc" }), "ssh_key", /Write ssh_keys: \["ssh-key_abc"\]\./],
-    [base({ max_price: 10 }), "max_price", /Write max_price_per_hour: 10\./],
+    [base({ ssh_key: "ssh-key_abc" }), "ssh_key", /Write sshKeys: \["ssh-key_abc"\]\./],
+    [{ name: "x", instance_type: "a100", shell: "x", ssh_key: "k" }, "ssh_key", /Write ssh_keys: \["k"\]\./],
+    [base({ max_price: 10 }), "max_price", /Write maxPricePerHour: 10\./],
     [base({ instances: 2 }), "instances", /Write numInstances: 2\./],
     [base({ volume: { sizeGb: 1, mountPath: "/d" } }), "volume", /Write volumes: \[ \.\.\. \], a list\./],
   ])("%j", (input, field, suggestion) => {
@@ -532,7 +543,7 @@ describe("parseTaskConfig: every problem at once", () => {
 
   it("reports a field given in both spellings", () => {
     const { errors } = errorsOf(base({ instance_type: "2xa100" }));
-    expect(errors).toEqual([expect.objectContaining({ field: "instance_type", message: expect.stringMatching(/gives instanceType a second time \(also written as instanceType\)/) })]);
+    expect(errors).toEqual([expect.objectContaining({ field: "instance_type", message: expect.stringMatching(/is the same field as instanceType, given twice/) })]);
   });
 
   it("refuses what is not an object", () => {
