@@ -105,7 +105,7 @@ describe("FcpClient against injected faults", () => {
     });
     try {
       await faults({
-        seed: 3,
+        seed: 4,
         errors: { rate: 0.1, statuses: [503] },
         rateLimit: { rate: 0.1, retryAfterSeconds: 0 },
         failAfterWrite: { rate: 0.3, routes: ["POST /v2/spot/bids"] },
