@@ -513,14 +513,14 @@ function taskConfigShape(overrides: Readonly<Record<string, string>>) {
      * It is the bid's limit price: the instances run while the spot price is at most this, so
      * the worst hourly cost is `maxPricePerHour × numInstances`.
      *
-     * @default - decided by the Task (see its documentation)
+     * @default - chosen by the Task from the spot price of the instance type it bids on
      */
     maxPricePerHour: priceSchema.optional(),
     /**
      * Hours after which the instance shuts itself down, whatever the command is doing; more
      * than 0 and at most 168 (7 days).
      *
-     * @default - no limit: the instance runs until the command ends or the bid is cancelled
+     * @default - no limit: the instance runs until the bid is cancelled
      */
     maxRunTimeHours: z
       .number({ error: (iss) => `must be a number of hours, not ${typeName(iss.input)}` })
@@ -612,7 +612,8 @@ export type TaskConfigInput = z.input<typeof taskConfigSchema>;
 // Rules between fields. They run even when some fields failed, so every problem is reported at
 // once; values that failed their own schema are skipped (they may still be raw input).
 function crossFieldRules(v: ShapeOutput, ctx: Ctx): void {
-  const raw = v as unknown as Record<string, unknown>;
+  if (!isPlainObject(v)) return;
+  const raw = v as Record<string, unknown>;
   const given = (k: string) => raw[k] !== undefined;
 
   if (given("instanceType") && given("minGpuMemoryGb")) {

@@ -566,6 +566,10 @@ describe("taskConfigSchema (camelCase only)", () => {
     expect(messages).toMatch(/exactly one of instanceType/);
   });
 
+  it("reports a non-object as one problem, not as missing fields", () => {
+    expect(taskConfigSchema.safeParse(5).error!.issues.map((i) => i.message)).toEqual(["must be an object of TaskConfig fields, not number 5"]);
+  });
+
   it("explains unknown keys with did-you-mean in its own issues", () => {
     const result = taskConfigSchema.safeParse(base({ environment: {} }));
     expect(result.error!.issues.map((i) => i.message)).toEqual([expect.stringMatching(/environment is not a field; did you mean env\?/)]);
