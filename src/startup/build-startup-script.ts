@@ -1,6 +1,5 @@
 // Assembles the sections in their fixed order, then picks the plain script when it fits FCP's
 // limit and the self-extracting gzip+base64 form when only that fits.
-import { gunzipSync } from "node:zlib";
 import { compressScript } from "./compress-script";
 import { STARTUP_SCRIPT_LIMIT } from "./constants";
 import { ScriptTooLargeError, SecretInScriptError } from "./errors";
@@ -120,7 +119,7 @@ export function buildStartupScript(spec: StartupSpec, options: BuildStartupScrip
   const maxBytes = options.maxBytes ?? STARTUP_SCRIPT_LIMIT;
   const strategy = options.strategy ?? "auto";
   const { text: inline, sections } = renderSections(resolved);
-  const codeTar = resolved.code ? gunzipSync(resolved.code.bytes) : undefined;
+  const codeTar = resolved.code?.tar;
 
   const where = findSecret(resolved, inline, codeTar, options.secrets ?? []);
   if (where) throw new SecretInScriptError(where);

@@ -84,23 +84,26 @@ export interface PackagedCode {
   skipped: { path: string; reason: string }[];
 }
 
-interface Matcher {
-  /** Directory the rules belong to, relative to the root ("" for the root). */
-  base: string;
-  ig: Ignore;
+/** Escapes a directory name for use as a literal prefix in a .gitignore pattern. */
+function escapeGlob(text: string): string {
+  const escaped = text.replace(/[\\*?[\]]/g, "\\$&");
+  return /^[!#]/.test(escaped) ? `\\${escaped}` : escaped;
 }
 
-/** Git's precedence: the last rule that matches decides, deeper ignore files coming later. */
-function isIgnored(rel: string, isDir: boolean, matchers: readonly Matcher[]): boolean {
-  let ignored = false;
-  for (const { base, ig } of matchers) {
-    if (base !== "" && !rel.startsWith(`${base}/`)) continue;
-    const sub = base === "" ? rel : rel.slice(base.length + 1);
-    const result = ig.test(isDir ? `${sub}/` : sub);
-    if (result.ignored) ignored = true;
-    else if (result.unignored) ignored = false;
-  }
-  return ignored;
+/**
+ * Rewrites one line of the ignore file in directory `base` so it means the same relative to the
+ * root: a pattern with an inner slash is anchored to `base`, one without matches at any depth
+ * below it. One rule list for the whole tree then gives git's precedence (the last matching rule
+ * wins, deeper files come later) and its rule that nothing inside an excluded directory returns.
+ */
+export function rebaseIgnoreLine(line: string, base: string): string {
+  if (base === "" || line.trim() === "" || line.startsWith("#")) return line;
+  const negated = line.startsWith("!");
+  const body = negated ? line.slice(1) : line;
+  const anchored = body.replace(/\/+$/, "").includes("/");
+  const prefix = escapeGlob(base);
+  const rebased = anchored ? `${prefix}/${body.replace(/^\//, "")}` : `${prefix}/**/${body}`;
+  return negated ? `!${rebased}` : rebased;
 }
 
 async function readIgnoreFile(file: string): Promise<string | undefined> {
@@ -138,29 +141,30 @@ interface Walk {
   skipped: { path: string; reason: string }[];
   ignoreName: ".flowignore" | ".gitignore";
   usedIgnoreFile: boolean;
-  /** Matchers applied after every ignore file. */
-  extra: Matcher[];
+  /** Defaults, then every ignore file met so far, rebased to the root. */
+  rules: Ignore;
+  /** `exclude`: applied after every ignore file, so nothing re-includes what it names. */
+  extra?: Ignore;
 }
 
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-async function walk(w: Walk, relDir: string, matchers: readonly Matcher[]): Promise<void> {
+async function walk(w: Walk, relDir: string): Promise<void> {
   const absDir = relDir === "" ? w.root : path.join(w.root, relDir);
   const names = (await fs.readdir(absDir)).sort(byName);
-  let here = matchers;
   if (relDir !== "" && names.includes(w.ignoreName)) {
     const text = await readIgnoreFile(path.join(absDir, w.ignoreName));
     if (text !== undefined) {
-      here = [...matchers, { base: relDir, ig: ignore().add(text) }];
+      w.rules.add(text.split(/\r?\n/).map((line) => rebaseIgnoreLine(line, relDir)));
       w.usedIgnoreFile = true;
     }
   }
-  const rules = w.extra.length > 0 ? [...here, ...w.extra] : here;
   for (const name of names) {
     const rel = relDir === "" ? name : `${relDir}/${name}`;
     const abs = path.join(absDir, name);
     const st = await fs.lstat(abs);
-    if (isIgnored(rel, st.isDirectory(), rules)) continue;
+    const probe = st.isDirectory() ? `${rel}/` : rel;
+    if (w.rules.ignores(probe) || w.extra?.ignores(probe)) continue;
     if (st.isSymbolicLink()) {
       const target = await fs.readlink(abs);
       if (path.isAbsolute(target)) {
@@ -188,7 +192,7 @@ async function walk(w: Walk, relDir: string, matchers: readonly Matcher[]): Prom
     } else if (st.isDirectory()) {
       w.entries.push(rel);
       w.stats.set(abs, normalisedStat(st));
-      await walk(w, rel, here);
+      await walk(w, rel);
     } else if (st.isFile()) {
       w.entries.push(rel);
       w.stats.set(abs, normalisedStat(st));
@@ -226,13 +230,22 @@ export async function packageCode(dir: string, options: PackageCodeOptions = {})
   const flowignore = await readIgnoreFile(path.join(root, ".flowignore"));
   const ignoreName = flowignore !== undefined ? ".flowignore" : ".gitignore";
   const rootIgnore = flowignore ?? (await readIgnoreFile(path.join(root, ".gitignore")));
-  const matchers: Matcher[] = [];
-  if (options.defaultExcludes ?? true) matchers.push({ base: "", ig: ignore().add([...DEFAULT_CODE_EXCLUDES]) });
-  if (rootIgnore !== undefined) matchers.push({ base: "", ig: ignore().add(rootIgnore) });
-  // `exclude` is checked after every ignore file (last match wins), so it always applies.
-  const extra = options.exclude?.length ? [{ base: "", ig: ignore().add(options.exclude) }] : [];
-  const w: Walk = { root, realRoot, entries: [], stats: new Map(), files: [], skipped: [], ignoreName, usedIgnoreFile: rootIgnore !== undefined, extra };
-  await walk(w, "", matchers);
+  const rules = ignore();
+  if (options.defaultExcludes ?? true) rules.add([...DEFAULT_CODE_EXCLUDES]);
+  if (rootIgnore !== undefined) rules.add(rootIgnore);
+  const w: Walk = {
+    root,
+    realRoot,
+    entries: [],
+    stats: new Map(),
+    files: [],
+    skipped: [],
+    ignoreName,
+    usedIgnoreFile: rootIgnore !== undefined,
+    rules,
+    extra: options.exclude?.length ? ignore().add(options.exclude) : undefined,
+  };
+  await walk(w, "");
 
   if (w.files.length === 0) {
     throw new CodePackageError(`Nothing to package in ${root}: every file is excluded or the directory is empty.`, {

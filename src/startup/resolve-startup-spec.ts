@@ -1,4 +1,5 @@
 // Validation and defaults for a StartupSpec, in one place. Pure: table-tested without any engine.
+import { gunzipSync } from "node:zlib";
 import type { FieldError } from "../fcp-client/errors";
 import {
   DEFAULT_CLUSTER_WAIT_SECONDS,
@@ -31,7 +32,8 @@ export interface ResolvedStartupSpec {
   env: [name: string, value: string][];
   /** Sorted by mount path, so a parent is mounted before anything under it. */
   volumes: ResolvedVolume[];
-  code?: { bytes: Buffer; sha256: string };
+  /** `tar`: the uncompressed archive, for content hashing and secret scanning. */
+  code?: { bytes: Buffer; sha256: string; tar: Buffer };
   /** Present only for more than one node. */
   cluster?: { numNodes: number; waitSeconds: number };
   run: { image?: string; command?: string[] | string; workingDir: string; gpus: boolean };
@@ -176,7 +178,13 @@ function resolve(input: unknown): { spec?: ResolvedStartupSpec; issues: FieldErr
       if (bytes.length === 0) add("code", "is empty; leave code unset to upload nothing");
       else if (sha256Hex(bytes) !== spec.code.sha256) {
         add("code.sha256", "does not match the bytes; pass the object packageCode() returned, unchanged");
-      } else code = { bytes, sha256: spec.code.sha256 };
+      } else {
+        try {
+          code = { bytes, sha256: spec.code.sha256, tar: gunzipSync(bytes) };
+        } catch {
+          add("code", "is not gzip data; pass the object packageCode() returned");
+        }
+      }
     }
   }
 

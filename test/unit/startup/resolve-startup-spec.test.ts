@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import { ValidationError } from "../../../src/fcp-client/errors";
 import { checkStartupSpec, resolveStartupSpec, StartupSpecError, type StartupSpec } from "../../../src/startup";
 
-const codeBytes = Buffer.from("not really gzip, but the hash is what is checked here");
+const codeBytes = gzipSync(Buffer.from("a tar would be here"));
+const notGzip = Buffer.from("plain text, not gzip");
 const code = { bytes: codeBytes, sha256: createHash("sha256").update(codeBytes).digest("hex") };
 
 function spec(overrides: Partial<StartupSpec> = {}): StartupSpec {
@@ -61,6 +63,7 @@ describe("checkStartupSpec", () => {
     ["code whose hash does not match", { code: { bytes: codeBytes, sha256: "0".repeat(64) } }, "code.sha256", /does not match/],
     ["code hash in upper case", { code: { bytes: codeBytes, sha256: code.sha256.toUpperCase() } }, "code.sha256", /lowercase hex/],
     ["code as broken base64", { code: { base64: "@@@@", sha256: code.sha256 } }, "code.base64", /not valid base64/],
+    ["code that is not gzip", { code: { bytes: notGzip, sha256: createHash("sha256").update(notGzip).digest("hex") } }, "code", /not gzip/],
     ["empty code", { code: { bytes: Buffer.alloc(0), sha256: createHash("sha256").update("").digest("hex") } }, "code", /empty/],
     ["no command and no image", { run: {} }, "run.command", /required when no image/],
     ["empty argv", { run: { command: [] } }, "run.command", /name a program/],
