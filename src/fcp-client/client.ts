@@ -80,6 +80,8 @@ export interface FcpClientOptions {
   bidCacheTtlMs?: number;
   /** Safety cap of a listing. @default 1000 */
   maxPages?: number;
+  /** Page size asked of paginated listings (bids, instances), sent as `limit`. @default - the server's */
+  pageSize?: number;
   /** Wait between the two absence checks after an ambiguous create. @default 1000 */
   createSettleMs?: number;
   /**
@@ -570,6 +572,7 @@ export class FcpClient {
           region: filter.region,
           status: filter.status,
           bid: filter.bid,
+          limit: this.shared.options.pageSize,
           next_cursor: cursor,
         };
         const res = await this.call({ method: "GET", path, query }, options, true);

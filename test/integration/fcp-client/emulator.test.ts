@@ -1,0 +1,152 @@
+// The client against the real emulator: the whole lifecycle, and its resilience under the
+// emulator's injected faults (lost answers after a write, drops, 429s, 5xx).
+import { startEmulator, type RunningEmulator } from "../../../src/emulator";
+import { FcpClient, type FcpClientOptions } from "../../../src/fcp-client/client";
+import { AuthenticationError, RateLimitError, TaskNotFoundError, ValidationAPIError } from "../../../src/fcp-client/errors";
+
+describe("FcpClient against the emulator", () => {
+  let emu: RunningEmulator;
+  const sleeps: number[] = [];
+  let clients: FcpClient[] = [];
+
+  function client(extra: Partial<FcpClientOptions> = {}): FcpClient {
+    const c = new FcpClient({
+      apiKey: emu.apiKey,
+      apiUrl: emu.url,
+      project: "my-project",
+      region: "us-central1-a",
+      env: {},
+      homeDir: "/nonexistent",
+      // Backoff waits are recorded, not slept: the tests stay fast and deterministic.
+      clock: { sleep: async (ms: number) => void sleeps.push(ms) },
+      createSettleMs: 10,
+      ...extra,
+    });
+    clients.push(c);
+    return c;
+  }
+
+  beforeAll(async () => {
+    emu = await startEmulator({ seed: 7, provisionSeconds: 0 });
+  });
+  afterAll(async () => {
+    await emu.close();
+  });
+  beforeEach(async () => {
+    await emu.admin.reset();
+    emu.admin.setFaults({});
+    sleeps.length = 0;
+  });
+  afterEach(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    clients = [];
+  });
+
+  const bidsNamed = async (c: FcpClient, name: string) => (await c.listBids()).filter((b) => b.name === name);
+
+  it("runs the whole lifecycle: key, volume, bid, instances, update, cancel, deletes", async () => {
+    const c = client();
+    await expect(c.resolveProjectFid()).resolves.toBe(emu.projectFid);
+    await expect(c.getCurrentUser()).resolves.toMatchObject({ fid: expect.stringMatching(/^user_/) });
+    const types = await c.listInstanceTypes();
+    expect(types.map((t) => t.name)).toContain("a100-80gb.sxm.1x");
+
+    const key = await c.createSshKey({ name: "deploy" });
+    expect(key.fid).toMatch(/^ssh-key_/);
+    expect(key.privateKey).toMatch(/PRIVATE KEY/);
+    const vol = await c.createVolume({ name: "data", sizeGb: 10 });
+    expect(vol).toMatchObject({ sizeGb: 10, interface: "block" });
+
+    const pick = await c.selectInstanceType({ minGpuMemoryGb: 80, gpuCount: 1, region: "us-central1-a" });
+    const bid = await c.createBid({
+      name: "train-1",
+      instanceType: "a100",
+      limitPriceCents: pick.priceCents + 100,
+      sshKeys: [key.fid],
+      volumes: [vol.fid],
+      startupScript: "#!/bin/bash\necho hi",
+    });
+    expect(bid).toMatchObject({ name: "train-1", instanceType: "it_MsIRhxj3ccyVWGfP", limitPriceCents: pick.priceCents + 100 });
+    await expect(c.getBid(bid.fid)).resolves.toMatchObject({ fid: bid.fid });
+
+    await emu.admin.advanceClock(60_000);
+    const fresh = await c.getBid(bid.fid, { maxAgeMs: 0 });
+    expect(["allocated", "running"]).toContain(fresh.status);
+    const instances = await c.listInstances();
+    expect(instances.filter((i) => i.bid === bid.fid).length).toBe(1);
+    expect(instances[0].sshHost).toBe("127.0.0.1");
+
+    const updated = await c.updateBid(bid.fid, { limitPrice: "$50.00" });
+    expect(updated.limitPriceCents).toBe(5000);
+    await expect(c.cancelBid(bid.fid)).resolves.toBe(true);
+    await expect(c.deleteVolume(vol.fid)).resolves.toBe(true);
+    await expect(c.deleteSshKey(key.fid)).resolves.toBe(true);
+    await expect(c.deleteSshKey(key.fid)).resolves.toBe(false);
+  });
+
+  it.each([
+    ["failAfterWrite", { failAfterWrite: { count: 1, routes: ["POST /v2/spot/bids"] } }],
+    ["a 503 answer", { errors: { count: 1, statuses: [503], routes: ["POST /v2/spot/bids"] } }],
+    ["a dropped connection", { drop: { count: 1, routes: ["POST /v2/spot/bids"] } }],
+    ["a 429", { rateLimit: { count: 2, retryAfterSeconds: 3, routes: ["POST /v2/spot/bids"] } }],
+  ])("creates exactly one bid despite %s", async (_label, faults) => {
+    emu.admin.setFaults(faults);
+    const c = client();
+    const bid = await c.createBid({ name: "once", instanceType: "a100", limitPrice: "$5.00" });
+    const named = await bidsNamed(c, "once");
+    expect(named.map((b) => b.fid)).toEqual([bid.fid]);
+  });
+
+  it("creates exactly one volume and one key when every first answer is lost", async () => {
+    emu.admin.setFaults({ failAfterWrite: { count: 2, routes: ["POST /v2/volumes", "POST /v2/ssh-keys"] } });
+    const c = client();
+    const vol = await c.createVolume({ name: "v-once", sizeGb: 1 });
+    const key = await c.createSshKey({ name: "k-once", publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB4m0LkV4eXq9Ww0q3m8ZKXbVv0Y3q1f8m0p0Vw3m0xY me@host" });
+    expect((await c.listVolumes()).filter((v) => v.name === "v-once").map((v) => v.fid)).toEqual([vol.fid]);
+    expect((await c.listSshKeys()).filter((k) => k.name === "k-once").map((k) => k.fid)).toEqual([key.fid]);
+  });
+
+  it("retries GETs through 5xx and honours Retry-After on 429", async () => {
+    emu.admin.setFaults({ rateLimit: { count: 1, retryAfterSeconds: 4, routes: ["GET /v2/projects"] }, errors: { count: 2, statuses: [502, 504], routes: ["GET /v2/instance-types"] } });
+    const c = client();
+    await c.listProjects();
+    expect(sleeps).toEqual([4000]);
+    await expect(c.listInstanceTypes()).resolves.toHaveLength(6);
+    expect(sleeps).toHaveLength(3);
+  });
+
+  it("gives up on 429 after maxRetries with RateLimitError", async () => {
+    emu.admin.setFaults({ rateLimit: { retryAfterSeconds: 1, routes: ["GET /v2/projects"] } });
+    const c = client({ maxRetries: 2 });
+    await expect(c.listProjects()).rejects.toBeInstanceOf(RateLimitError);
+    expect(sleeps).toEqual([1000, 1000]);
+  });
+
+  it("follows pagination and shares one listing among concurrent getBid calls", async () => {
+    const c = client({ pageSize: 7 });
+    const made = [];
+    for (let i = 0; i < 30; i++) made.push(await c.createBid({ name: `p-${i}`, instanceType: "a100", limitPrice: "$0.50" }));
+    const all = await c.listBids();
+    expect(all.filter((b) => b.name?.startsWith("p-"))).toHaveLength(30);
+
+    const reader = client({ pageSize: 7 });
+    await reader.resolveProjectFid();
+    emu.admin.clearRequests();
+    const got = await Promise.all(made.map((b) => reader.getBid(b.fid)));
+    expect(got.map((b) => b.fid)).toEqual(made.map((b) => b.fid));
+    // 30 lookups, one listing: as many list requests as pages, seen by the server itself.
+    expect(emu.admin.requests().counts["GET /v2/spot/bids"]).toBe(Math.ceil(30 / 7));
+    expect(reader.requestStats.get("GET /v2/spot/bids")).toBe(Math.ceil(30 / 7));
+    await expect(reader.getBid("bid_doesnotexist")).rejects.toBeInstanceOf(TaskNotFoundError);
+  });
+
+  it("maps the emulator's 422 and 401 answers", async () => {
+    const c = client();
+    const err = await c.createBid({ name: "bad", instanceType: "it_NoSuchType", limitPrice: "$1.00" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationAPIError);
+    expect((err as ValidationAPIError).validationErrors[0].field).toBe("instance_type");
+    expect((err as ValidationAPIError).requestId).toMatch(/^req/);
+    const wrong = client({ apiKey: "fcp-wrong-key-123456" });
+    await expect(wrong.listProjects()).rejects.toBeInstanceOf(AuthenticationError);
+  });
+});
