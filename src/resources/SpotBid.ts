@@ -22,8 +22,16 @@ export interface SpotBidArgs {
   /**
    * Instance type in any format FCP users write: `a100`, `2xa100`, `8xh100`, `a100-80gb.sxm.1x`
    * or an FID `it_...`. Note that `h100` means 8x H100. Resolved to an FID at create time.
+   * Exactly one of instanceType and minGpuMemoryGb.
    */
-  instanceType: pulumi.Input<string>;
+  instanceType?: pulumi.Input<string>;
+  /**
+   * Instead of `instanceType`: the memory each GPU needs. At create time the cheapest type on
+   * offer in the region whose current price is under `limitPrice` is chosen (see the
+   * `instanceTypeName` output); the choice does not change afterwards unless this does.
+   * Exactly one of instanceType and minGpuMemoryGb.
+   */
+  minGpuMemoryGb?: pulumi.Input<number>;
   /**
    * Region of the bid.
    * @default - the `fcp:region` stack config, then `FCP_REGION`/`FLOW_REGION`

@@ -27,7 +27,8 @@ export const spotBidInputsSchema = z.object({
         ctx.addIssue({ code: "custom", message: flowMessage(e) });
       }
     }),
-  ),
+  ).optional(),
+  minGpuMemoryGb: orUnknown(z.number().positive().max(1024)).optional(),
   region: orUnknown(z.string().min(1)).optional(),
   limitPrice: orUnknown(
     z.unknown().transform((value, ctx) => {
@@ -56,6 +57,14 @@ export const spotBidInputsSchema = z.object({
   adoptId: orUnknown(z.string().min(1)).optional(),
   apiUrl: orUnknown(z.string().url()).optional(),
   project: orUnknown(z.string().min(1)).optional(),
+}).superRefine((v, ctx) => {
+  if ((v.instanceType === undefined) === (v.minGpuMemoryGb === undefined)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["instanceType"],
+      message: "Give exactly one of instanceType (e.g. \"8xh100\") and minGpuMemoryGb (the cheapest type on offer with that much memory per GPU).",
+    });
+  }
 });
 
 export type SpotBidInputs = z.infer<typeof spotBidInputsSchema>;
@@ -64,7 +73,8 @@ export type SpotBidInputs = z.infer<typeof spotBidInputsSchema>;
 export interface KnownSpotBidInputs {
   resourceName: string;
   name: string;
-  instanceType: string;
+  instanceType?: string;
+  minGpuMemoryGb?: number;
   region?: string;
   limitPrice: string;
   instanceQuantity: number;
@@ -83,6 +93,7 @@ export interface KnownSpotBidInputs {
 export const SPOT_BID_REPLACE_KEYS = [
   "name",
   "instanceType",
+  "minGpuMemoryGb",
   "region",
   "instanceQuantity",
   "sshKeyIds",

@@ -57,7 +57,7 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
   const args = known(inputs);
   const settings = settingsFor(args);
   const { client } = settings;
-  const instanceType = await client.resolveInstanceType(args.instanceType);
+  const instanceType = await resolveType(settings, args);
   let bid: Bid;
   if (args.adoptId) {
     bid = await adopt(settings, args, instanceType);
@@ -124,6 +124,17 @@ export async function remove(id: string, props: Props): Promise<void> {
 }
 
 // --- helpers ------------------------------------------------------------------------------------
+
+/** The type named, or for `minGpuMemoryGb` the cheapest on offer under the limit price. */
+async function resolveType(settings: ResolvedSettings, args: KnownSpotBidInputs): Promise<InstanceType> {
+  if (args.instanceType !== undefined) return settings.client.resolveInstanceType(args.instanceType);
+  const selection = await settings.client.selectInstanceType({
+    minGpuMemoryGb: args.minGpuMemoryGb!,
+    maxPriceCents: parsePriceCents(args.limitPrice, "limitPrice"),
+    region: args.region,
+  });
+  return selection.instanceType;
+}
 
 async function adopt(settings: ResolvedSettings, args: KnownSpotBidInputs, instanceType: InstanceType): Promise<Bid> {
   const bid = await settings.client.getBid(args.adoptId!, { maxAgeMs: 0 });
