@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { FcpClient } from "../../../src/fcp-client/client";
+import { closeSharedFcpClients, sharedFcpClient } from "../../../src/fcp-client/client-registry";
 import { CLIENT_VERSION } from "../../../src/fcp-client/http";
 import { PROJECTS, type RecordedRequest, type ScriptedServer, json, startScriptedServer, wireBid } from "./scripted-server";
 
@@ -36,7 +39,7 @@ describe("FcpClient endpoints over real HTTP", () => {
     const [a, b] = server.requests;
     expect(a.headers.authorization).toBe(`Bearer ${API_KEY}`);
     expect(a.headers["user-agent"]).toBe(`pulumi-fcp/${CLIENT_VERSION}`);
-    expect(CLIENT_VERSION).toMatch(/^\d+\.\d+\.\d+/);
+    expect(CLIENT_VERSION).toBe((JSON.parse(readFileSync(join(__dirname, "../../../package.json"), "utf8")) as { version: string }).version);
     expect(a.headers["x-client-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
     expect(b.headers["x-client-request-id"]).not.toBe(a.headers["x-client-request-id"]);
   });
@@ -225,5 +228,16 @@ describe("FcpClient endpoints over real HTTP", () => {
     const p = client.listProjects({ signal: ac.signal });
     setImmediate(() => ac.abort());
     await expect(p).rejects.toMatchObject({ name: "RequestAbortedError" });
+  });
+
+  it("sharedFcpClient returns one client per configuration, keyed without the plain key", async () => {
+    const a = sharedFcpClient({ apiKey: API_KEY, apiUrl: server.url, project: "my-project" });
+    const b = sharedFcpClient({ project: "my-project", apiUrl: server.url, apiKey: API_KEY });
+    const other = sharedFcpClient({ apiKey: `${API_KEY}-2`, apiUrl: server.url, project: "my-project" });
+    expect(b).toBe(a);
+    expect(other).not.toBe(a);
+    await closeSharedFcpClients();
+    expect(sharedFcpClient({ apiKey: API_KEY, apiUrl: server.url, project: "my-project" })).not.toBe(a);
+    await closeSharedFcpClients();
   });
 });
