@@ -18,10 +18,14 @@ const TOKEN_FORMATS: readonly { kind: CredentialKind; re: RegExp }[] = [
   { kind: "a URL with an embedded password", re: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:[^\s/@]+@/i },
 ];
 
+const WANDB_NAME = /WANDB.*(?:KEY|TOKEN)/i;
 const WANDB_KEY = /^[0-9a-f]{40}$/;
 const PASSWORD_NAME = /(?:^|_)(?:PASSWORD|PASSWD|PASSPHRASE)$/i;
 const SECRET_NAME = /(?:^|_)(?:TOKEN|SECRET|KEY|CREDENTIALS?|AUTH)$/i;
 const PATH_LIKE = /^(?:\/|\.{1,2}\/|~\/|[a-z][a-z0-9+.-]*:\/\/)|\/.*\.[A-Za-z0-9]{1,5}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Runs of token characters (base64 and hex alphabets). */
+const TOKEN_RUN = /[A-Za-z0-9+/=]{16,}/g;
 
 /** Bits of Shannon entropy per character. */
 export function entropyPerChar(value: string): number {
@@ -40,17 +44,24 @@ export function entropyPerChar(value: string): number {
 export function findCredential(name: string, value: string, generic: boolean): CredentialKind | undefined {
   for (const f of TOKEN_FORMATS) if (f.re.test(value)) return f.kind;
   const v = value.trim();
-  if (/WANDB/i.test(name) && WANDB_KEY.test(v)) return "a Weights & Biases API key";
+  if (WANDB_NAME.test(name) && WANDB_KEY.test(v)) return "a Weights & Biases API key";
   if (!generic) return undefined;
   if (PASSWORD_NAME.test(name) && v.length >= 8 && !isReference(v)) return "a password";
   if (SECRET_NAME.test(name) && looksRandom(v)) return "a secret (a random-looking value under a secret-like name)";
   return undefined;
 }
 
+/**
+ * A value with a long random-looking run (identifiers such as `meta-llama/Llama-3.1-8B` are made
+ * of short words), or a UUID, which under a secret-like name is an API key.
+ */
 function looksRandom(v: string): boolean {
   if (v.length < 16 || /\s/.test(v) || isReference(v) || PATH_LIKE.test(v)) return false;
-  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((re) => re.test(v)).length;
-  return classes >= 2 && entropyPerChar(v) >= 3.5;
+  if (UUID.test(v)) return true;
+  return (v.match(TOKEN_RUN) ?? []).some((run) => {
+    const classes = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((re) => re.test(run)).length;
+    return classes >= 2 && entropyPerChar(run) >= 3.5;
+  });
 }
 
 /** `${VAR}`, `$VAR`, `$(cmd)`: the value is read elsewhere at run time. */
