@@ -3,14 +3,14 @@
 // and ~/.flow files, read at call time. Clients are built here, inside the plugin, from plain
 // values: nothing live is ever captured into a serialized provider.
 import type * as pulumi from "@pulumi/pulumi";
-import { FcpClient } from "../fcp-client/client";
+import type { FcpClient } from "../fcp-client/client";
+import { sharedFcpClient } from "../fcp-client/client-registry";
 import { loadConfig, requireApiKey, type FlowConfigInput } from "../fcp-client/config";
 import { ValidationError } from "../fcp-client/errors";
 
 const CONFIG_KEYS = { apiKey: "fcp:apiKey", apiUrl: "fcp:apiUrl", project: "fcp:project", region: "fcp:region" } as const;
 
 let stackConfig: FlowConfigInput = {};
-const clients = new Map<string, FcpClient>();
 
 /** Called once per serialized provider by the plugin with the stack's configuration. */
 export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
@@ -56,12 +56,7 @@ export function settingsFor(overrides: ResourceEndpoint): ResolvedSettings {
       suggestions: ["Run `pulumi config set fcp:project <name-or-fid>`, or set FCP_PROJECT."],
     });
   }
-  const cacheKey = JSON.stringify([config.apiUrl, apiKey, config.project]);
-  let client = clients.get(cacheKey);
-  if (!client) {
-    client = new FcpClient({ apiKey, apiUrl: config.apiUrl, project: config.project, region: config.region });
-    clients.set(cacheKey, client);
-  }
+  const client = sharedFcpClient({ apiKey, apiUrl: config.apiUrl, project: config.project, region: config.region });
   return { client, project: config.project, region: config.region };
 }
 
