@@ -97,17 +97,19 @@ function byPriorityAscending(a: BidRecord, b: BidRecord): number {
  */
 export function settleMarket(state: EmulatorState, ctx: MarketContext): boolean {
   let changed = false;
-  const byPool = new Map<string, BidRecord[]>();
+  // instance type → region → live bids, in creation order.
+  const byPool = new Map<string, Map<string, BidRecord[]>>();
   for (const bid of Object.values(state.bids)) {
     if (!isLiveBid(bid)) continue;
-    const key = poolKey(bid.instanceType, bid.region);
-    const list = byPool.get(key);
+    let regions = byPool.get(bid.instanceType);
+    if (!regions) byPool.set(bid.instanceType, (regions = new Map()));
+    const list = regions.get(bid.region);
     if (list) list.push(bid);
-    else byPool.set(key, [bid]);
+    else regions.set(bid.region, [bid]);
   }
 
   for (const pool of state.market) {
-    const bids = byPool.get(poolKey(pool.instanceType, pool.region)) ?? [];
+    const bids = byPool.get(pool.instanceType)?.get(pool.region) ?? [];
     if (bids.length === 0) continue;
 
     const holders: BidRecord[] = [];
@@ -155,7 +157,8 @@ export function settleMarket(state: EmulatorState, ctx: MarketContext): boolean 
 export function advanceTimelines(state: EmulatorState, now: number, provisionMs: number): void {
   const halfway = Math.floor(provisionMs / 2);
   for (const bid of Object.values(state.bids)) {
-    if (bid.allocatedAt === null || !isLiveBid(bid)) continue;
+    // Only bids still on their way to running have anything left to do.
+    if (bid.allocatedAt === null || (bid.status !== "provisioning" && bid.status !== "allocated")) continue;
     const readyAt = bid.allocatedAt + halfway;
     const runningAt = bid.allocatedAt + provisionMs;
     const target: EmulatorBidStatus = now >= runningAt ? "running" : now >= readyAt ? "allocated" : "provisioning";

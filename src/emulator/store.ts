@@ -45,9 +45,11 @@ export class Store {
     // Moving the clock changes what is saved (its offset) but needs no immediate save: the
     // admin route saves explicitly, and statuses derived from time are recomputed on load.
     this.clock.onChange(() => {
-      this.settle();
+      this.catchUp();
       this.version++;
     });
+    // A saved state is settled already; this only matters for one written by another version.
+    if (this.settle()) this.version++;
   }
 
   /** The live state. Callers outside `change`/`read` must not modify it. */
@@ -64,7 +66,7 @@ export class Store {
     apply: (state: EmulatorState, ctx: ChangeContext) => T,
     present?: (result: T, state: EmulatorState) => R,
   ): Promise<R> {
-    if (this.settle()) this.version++;
+    this.catchUp();
     const ctx = this.context();
     const result = apply(this.current, ctx);
     this.settle();
@@ -75,10 +77,10 @@ export class Store {
     return answer;
   }
 
-  /** Runs a read on a settled state; answers once every earlier change is saved. */
+  /** Runs a read on the state as of now; answers once every earlier change is saved. */
   async read<T>(view: (state: EmulatorState, now: number) => T): Promise<T> {
-    if (this.settle()) this.version++;
-    const result = view(this.current, this.clock.now());
+    const now = this.catchUp();
+    const result = view(this.current, now);
     await this.flush();
     return result;
   }
@@ -114,12 +116,21 @@ export class Store {
     this.savedVersion = Math.max(this.savedVersion, version);
   }
 
-  /** Brings the market up to now. True when allocations or preemptions changed something. */
+  /**
+   * Moves provisioning bids along with time. Allocation never depends on time alone (only on
+   * changes, after each of which the market is settled), so reads need no more than this.
+   */
+  private catchUp(): number {
+    const now = this.clock.now();
+    advanceTimelines(this.current, now, this.provisionMs);
+    return now;
+  }
+
+  /** Settles the market after a change. True when allocations or preemptions changed something. */
   private settle(): boolean {
     const ctx: MarketContext = { ...this.context(), provisionMs: this.provisionMs, sshEndpoint: this.sshEndpoint };
-    advanceTimelines(this.current, ctx.now, this.provisionMs);
     const changed = settleMarket(this.current, ctx);
-    if (changed) advanceTimelines(this.current, ctx.now, this.provisionMs);
+    advanceTimelines(this.current, ctx.now, this.provisionMs);
     return changed;
   }
 
