@@ -3,6 +3,7 @@
 import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { startEmulator } from "../../../src/emulator";
 import { stateFile } from "../../../src/emulator/state";
 import { A100, call } from "./helpers";
 import { failingCli, startCli, type EmulatorProcess } from "./cli-process";
@@ -179,5 +180,22 @@ describe("durability with --state", () => {
     const r = await failingCli(["--state", file]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/in use by another fcp-emulator \(pid \d+\)/);
+  });
+
+  it("writes no API key and no generated private key to the state file, and keeps it private", async () => {
+    const file = path.join(dir, "secrets.json");
+    const emu = await startEmulator({ statePath: file, apiKeys: ["sk-secret-emulator-key"] });
+    try {
+      const key = await call(emu, "POST", "/v2/ssh-keys", { name: "gen", project: emu.projectFid });
+      expect(key.body.private_key).toMatch(/PRIVATE KEY/);
+      const text = await fs.readFile(file, "utf8");
+      expect(text).toContain(key.body.fid);
+      expect(text).not.toContain("sk-secret-emulator-key");
+      expect(text).not.toContain("PRIVATE KEY");
+      expect(text).not.toContain(key.body.private_key.split("\n")[1]);
+      expect((await fs.stat(file)).mode & 0o077).toBe(0);
+    } finally {
+      await emu.close();
+    }
   });
 });
