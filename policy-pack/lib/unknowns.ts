@@ -19,7 +19,6 @@ if (typeof proxy.UnknownValueError !== "function" || typeof proxy.unknownStringV
 
 /** Marks a value the engine does not know yet (preview). */
 export const UNKNOWN: unique symbol = Symbol("unknown until apply");
-export type Unknown = typeof UNKNOWN;
 
 export function isUnknownValueError(e: unknown): boolean {
   return e instanceof proxy.UnknownValueError;

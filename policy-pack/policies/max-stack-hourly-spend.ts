@@ -120,12 +120,16 @@ function costOf(r: PolicyResource): Cost {
   const quantityKey = isBid ? "instanceQuantity" : "numInstances";
   const who = describeResource(r.type, r.name);
   const quantity = readCount(r.props, quantityKey);
-  if (quantity.kind === "absent") {
-    // Outputs may carry only the total (hourlyCost = limit price × quantity).
+  const price = readPriceCents(r.props, priceKey);
+  if (quantity.kind === "absent" || price.kind === "absent") {
+    // The state may carry only the total (hourlyCost = limit price × quantity), as Task outputs do.
     const hourly = readPriceCents(r.props, "hourlyCost");
     if (hourly.kind === "known") return { kind: "known", value: { who, cents: hourly.value } };
+    if (hourly.kind === "unknown") return { kind: "unknown", keys: ["hourlyCost"] };
+    if (hourly.kind === "invalid") {
+      return { kind: "invalid", shown: hourly.shown, reason: `has hourlyCost ${hourly.shown}, which is not a valid price (${hourly.reason})` };
+    }
   }
-  const price = readPriceCents(r.props, priceKey);
   if (price.kind === "invalid") {
     return { kind: "invalid", shown: price.shown, reason: `has ${priceKey} ${price.shown}, which is not a valid price (${price.reason})` };
   }

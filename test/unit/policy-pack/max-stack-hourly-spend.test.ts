@@ -101,6 +101,24 @@ describe("max-stack-hourly-spend", () => {
       expect(message).toContain('Task "train" $100.00 (4 × $25.00)');
     });
 
+    it("cannot evaluate a Task without a bid whose hourlyCost output is not known yet", async () => {
+      const entry = task("train", { numInstances: ABSENT, maxPricePerHour: ABSENT, hourlyCost: UNKNOWN_VALUE });
+      const message = await expectCannotEvaluate(() => run([entry, bid("eval", 10)]));
+      expect(message).toContain('hourlyCost of Task "train" is not known');
+    });
+
+    it("reports a Task without a bid whose hourlyCost output is not a price", async () => {
+      const entry = task("train", { numInstances: ABSENT, maxPricePerHour: ABSENT, hourlyCost: "lots" });
+      const [{ message, urn }] = await run([entry]);
+      expect(urn).toBe(urnOf(TASK_TYPE, "train"));
+      expect(message).toMatch(/^Task "train" has hourlyCost "lots", which is not a valid price/);
+    });
+
+    it("skips a Task that carries no price at all", async () => {
+      const entry = task("train", { numInstances: ABSENT, maxPricePerHour: ABSENT });
+      expect(await run([entry, bid("eval", 10)])).toEqual([]);
+    });
+
     it("counts a Task from its hourlyCost output when its args are not in the state", async () => {
       const entry = task("train", { numInstances: ABSENT, maxPricePerHour: ABSENT, hourlyCost: 75 });
       const [{ message }] = await run([entry], { maxSpendPerHour: 60 });
