@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import { parse as parseYaml } from "yaml";
@@ -107,6 +107,36 @@ describe("the fcp-guardrails pack", () => {
       if (enforcementLevel !== undefined) expect(level.parse(enforcementLevel)).toBeDefined();
       const parsed = CONFIGS[name].safeParse(options);
       expect(parsed.success ? "valid" : z.prettifyError(parsed.error)).toBe("valid");
+    });
+  });
+
+  describe("examples/gitops/preview-with-guardrails.yml", () => {
+    const workflow = parseYaml(readFileSync(join(root, "examples/gitops/preview-with-guardrails.yml"), "utf8")) as {
+      on: { pull_request: { paths: string[] } };
+      env: Record<string, string>;
+      jobs: { preview: { steps: { run?: string }[] } };
+    };
+
+    it("runs on pull requests that touch the stack, the pack or its config", () => {
+      expect(workflow.on.pull_request.paths).toEqual(
+        expect.arrayContaining(["Pulumi*.yaml", "policy-pack/**", "examples/gitops/policy.json"]),
+      );
+    });
+
+    it("points at this pack and this example config", () => {
+      expect(existsSync(join(root, workflow.env.POLICY_PACK, "PulumiPolicy.yaml"))).toBe(true);
+      expect(existsSync(join(root, workflow.env.POLICY_CONFIG))).toBe(true);
+    });
+
+    it("previews with the pack and its config, failing the job on a mandatory violation", () => {
+      const preview = workflow.jobs.preview.steps.find((s) => s.run?.includes("pulumi preview"))?.run ?? "";
+      expect(preview).toMatch(/set -o pipefail/);
+      expect(preview).toMatch(/--policy-pack "\$POLICY_PACK" --policy-pack-config "\$POLICY_CONFIG"/);
+    });
+
+    it("calls out instance-count changes", () => {
+      const steps = workflow.jobs.preview.steps.map((s) => s.run ?? "").join("\n");
+      expect(steps).toMatch(/numInstances\|instanceQuantity/);
     });
   });
 });
