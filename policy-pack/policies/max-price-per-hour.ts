@@ -61,7 +61,10 @@ export const maxPricePerHour: ResourceValidationPolicy = {
     const type = readInstanceType(args.props);
     const described = type.kind === "known" ? type.value : undefined;
     if (type.kind === "unknown" && Object.keys(config.maxPricePerGpuHour).length > 0) {
-      // The limit depends on the GPU type, which is not known yet.
+      // The limit depends on the GPU type, which is not known yet; a price under every possible
+      // limit (each per-GPU price counts at least one GPU) passes whatever the type turns out to be.
+      const lowest = Math.min(config.maxPricePerHour, ...Object.values(config.maxPricePerGpuHour));
+      if (price.kind === "known" && price.value <= lowest) return;
       const missing = price.kind === "unknown" ? ["limitPrice", "instanceType"] : ["instanceType"];
       throw cannotEvaluateUntilApply(missing.map((key) => ({ key, of: who })), RECHECK_BEFORE_CREATE);
     }

@@ -67,6 +67,10 @@ describe("max-price-per-hour", () => {
       expect(await run({ ...over, instanceTypeName: ABSENT }, config)).toHaveLength(1);
     });
 
+    it("passes a price under every possible limit while the instance type is unknown", async () => {
+      expect(await run({ instanceType: UNKNOWN_VALUE, limitPrice: 2 }, config)).toEqual([]);
+    });
+
     it("cannot evaluate while the instance type is unknown, since the limit depends on it", async () => {
       const message = await expectCannotEvaluate(() => run({ instanceType: UNKNOWN_VALUE, limitPrice: 30 }, config));
       expect(message).toContain('instanceType of SpotBid "train-bid"');
