@@ -2,7 +2,7 @@
 // `__provider` and outputs recorded in state, not the program's current code), nothing for a
 // component or a resource marked retainOnDelete.
 import { ResourceOperationError } from "./errors";
-import type { ProviderPlugin } from "./provider-plugin";
+import type { ProviderClient } from "./provider-plugin";
 import { unwrapMap } from "./property-values";
 import type { ResourceState } from "./resource-state";
 
@@ -14,7 +14,7 @@ export function protectedMessage(r: ResourceState, action: "delete" | "replace")
   );
 }
 
-export async function deleteFromProvider(provider: () => Promise<ProviderPlugin>, r: ResourceState): Promise<void> {
+export async function deleteFromProvider(provider: () => Promise<ProviderClient>, r: ResourceState): Promise<void> {
   if (r.protect && !r.pendingDelete) {
     throw new ResourceOperationError(r.urn, "delete", protectedMessage(r, "delete"));
   }

@@ -18,9 +18,10 @@ import {
   markSecretKeys,
   toPropertyMap,
   unwrapMap,
+  valuesEqual,
   type PropertyMap,
 } from "./property-values";
-import type { ProviderPlugin, ResourceRef } from "./provider-plugin";
+import type { ProviderClient, ResourceRef } from "./provider-plugin";
 import { dependenciesOf, type ResourceState } from "./resource-state";
 import type { OpType, PolicyViolation, ResourceOp } from "./result";
 import { makeUrn } from "./urn";
@@ -32,7 +33,7 @@ export interface DeploymentOptions {
   parallel: number;
   /** The state before this run (decrypted). */
   resources: readonly ResourceState[];
-  provider: () => Promise<ProviderPlugin>;
+  provider: () => Promise<ProviderClient>;
   analyzers: () => Promise<readonly PolicyAnalyzer[]>;
   /** Persists a snapshot of the state; not called in a dry run. */
   persist: (resources: readonly ResourceState[]) => Promise<void>;
@@ -196,28 +197,30 @@ export class Deployment implements RegistrationHandler {
       return this.respond(urn);
     }
     const op = this.record(goal, this.old.has(urn) ? "same" : "create");
-    if (this.stopped) {
-      op.status = "skipped";
-      return this.respond(urn);
-    }
-    try {
-      const result = await (goal.custom
-        ? this.limiter.run(() => this.stepCustom(goal, op))
-        : this.stepComponent(goal, op));
-      op.status = this.options.dryRun ? "planned" : "done";
-      return this.respond(urn, result);
-    } catch (err) {
-      const error =
-        err instanceof LocalEngineError
-          ? err
-          : new ResourceOperationError(urn, op.op === "same" ? "update" : op.op, err instanceof Error ? err.message : String(err), {
-              cause: err,
-            });
-      op.status = "failed";
-      op.error = error.message;
-      this.stop(error);
-      return this.respond(urn);
-    }
+    const step = async (): Promise<StepResult | undefined> => {
+      // Checked once the step has a slot: a failure may have happened while it waited.
+      if (this.stopped) {
+        op.status = "skipped";
+        return undefined;
+      }
+      try {
+        const result = goal.custom ? await this.stepCustom(goal, op) : await this.stepComponent(goal, op);
+        op.status = this.options.dryRun ? "planned" : "done";
+        return result;
+      } catch (err) {
+        const error =
+          err instanceof LocalEngineError
+            ? err
+            : new ResourceOperationError(urn, op.op === "same" ? "update" : op.op, err instanceof Error ? err.message : String(err), {
+                cause: err,
+              });
+        op.status = "failed";
+        op.error = error.message;
+        this.stop(error);
+        return undefined;
+      }
+    };
+    return this.respond(urn, await (goal.custom ? this.limiter.run(step) : step()));
   }
 
   registerResourceOutputs(urn: string, outputs: Struct | undefined): void {
@@ -294,6 +297,9 @@ export class Deployment implements RegistrationHandler {
       const decision = decideOp({
         diff,
         inputChanges: changedKeys(old.inputs, inputs),
+        outputChanges: Object.keys(inputs)
+          .filter((k) => !k.startsWith("__") && k in old.outputs && !valuesEqual(old.outputs[k], inputs[k]))
+          .sort(),
         replaceOnChanges: goal.replaceOnChanges,
         deleteBeforeReplace: goal.deleteBeforeReplace,
         hasInitErrors: (old.initErrors?.length ?? 0) > 0,
@@ -350,7 +356,7 @@ export class Deployment implements RegistrationHandler {
   }
 
   private async create(
-    provider: ProviderPlugin,
+    provider: ProviderClient,
     planned: ResourceState,
     replacing: ResourceState | undefined,
   ): Promise<StepResult> {
@@ -394,7 +400,7 @@ export class Deployment implements RegistrationHandler {
     return finalizeOutputs(toPropertyMap(init.properties, `properties of the initialization failure of ${planned.urn}`), planned.inputs, planned.additionalSecretOutputs);
   }
 
-  private async update(provider: ProviderPlugin, planned: ResourceState, old: ResourceState): Promise<StepResult> {
+  private async update(provider: ProviderClient, planned: ResourceState, old: ResourceState): Promise<StepResult> {
     const id = old.id ?? "";
     try {
       const updated = await provider.update(
@@ -429,7 +435,7 @@ export class Deployment implements RegistrationHandler {
   }
 
   private async replace(
-    provider: ProviderPlugin,
+    provider: ProviderClient,
     planned: ResourceState,
     old: ResourceState,
     deleteBeforeReplace: boolean,

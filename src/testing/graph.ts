@@ -72,17 +72,27 @@ export async function forEachInReverseDependencyOrder<T extends GraphNode>(
       if (blockers.get(item)?.size === 0) {
         pending.delete(item);
         const p: Promise<void> = limiter
-          .run(() => fn(item))
-          .then(
-            () => {
+          .run(async () => {
+            // Queued before a failure, started after it: leave it undone.
+            if (errors.length > 0) {
+              return false;
+            }
+            try {
+              await fn(item);
+              return true;
+            } catch (err) {
+              // Recorded before the slot passes on, so the next queued item sees it.
+              errors.push(err instanceof Error ? err : new Error(String(err)));
+              return false;
+            }
+          })
+          .then((ran) => {
+            if (ran) {
               for (const set of blockers.values()) {
                 set.delete(item);
               }
-            },
-            (err: unknown) => {
-              errors.push(err instanceof Error ? err : new Error(String(err)));
-            },
-          )
+            }
+          })
           .finally(() => running.delete(p));
         running.add(p);
       }

@@ -6,6 +6,8 @@ export interface DiffDecisionInput {
   diff: DiffResult;
   /** Top-level input keys that differ between the old and the new (checked) inputs. */
   inputChanges: readonly string[];
+  /** New input keys whose value differs from the old output of that name (drift a refresh adopted). */
+  outputChanges: readonly string[];
   /** The `replaceOnChanges` resource option (`"*"` means any change). */
   replaceOnChanges: readonly string[];
   /** The `deleteBeforeReplace` resource option. */
@@ -32,10 +34,13 @@ export function decideOp(input: DiffDecisionInput): DiffDecision {
     changedKeys = [];
   } else if (diff.changes === "some" && diff.diffs.length > 0) {
     changedKeys = [...new Set(diff.diffs.map(topLevel))].sort();
-  } else {
-    // DIFF_UNKNOWN (no diff method) falls back to comparing inputs, `__provider` included;
-    // DIFF_SOME without a list of keys is explained by the inputs that changed.
+  } else if (diff.changes === "unknown") {
+    // No diff method: the engine compares inputs, `__provider` included.
     changedKeys = [...input.inputChanges];
+  } else {
+    // DIFF_SOME without a list of keys: explained by the inputs that changed or, failing that,
+    // by inputs that differ from the outputs of the same name (e.g. drift adopted by a refresh).
+    changedKeys = input.inputChanges.length > 0 ? [...input.inputChanges] : [...input.outputChanges];
   }
   const replaceKeys = new Set(diff.changes === "none" ? [] : diff.replaces.map(topLevel));
   const anyChange = input.replaceOnChanges.includes("*");

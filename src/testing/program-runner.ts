@@ -120,14 +120,26 @@ export async function runProgram(program: PulumiProgram, options: ProgramRunOpti
       store.supportsResourceReferences = false;
       store.supportsOutputValues = false;
       runtimeConfig.setAllConfig(options.config.values, options.config.secretKeys);
-      try {
-        await runInPulumiStack(async () => (await program()) ?? undefined);
-      } catch (err) {
+      const programFailed = (err: unknown): void => {
         errors.push(
           new LocalEngineError(`the program failed: ${err instanceof Error ? err.message : String(err)}`, {
             cause: err,
           }),
         );
+      };
+      try {
+        // The program's error is caught inside the stack: thrown through it, it would also reject
+        // promises the SDK derives from the stack's outputs, which nobody awaits.
+        await runInPulumiStack(async () => {
+          try {
+            return (await program()) ?? undefined;
+          } catch (err) {
+            programFailed(err);
+            return undefined;
+          }
+        });
+      } catch (err) {
+        programFailed(err);
       } finally {
         // Waits for registrations the program did not await, as `pulumi up` does.
         await settings.disconnect(false);

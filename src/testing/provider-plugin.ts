@@ -40,6 +40,9 @@ export interface DiffResult {
   diffs: string[];
 }
 
+/** The provider operations the engine uses (what a step needs from the plugin). */
+export type ProviderClient = Pick<ProviderPlugin, "check" | "diff" | "create" | "read" | "update" | "delete">;
+
 const INIT_FAILED_TYPE = "pulumirpc.ErrorResourceInitFailed";
 
 function struct(map: PropertyMap): Struct {

@@ -8,13 +8,13 @@ import {
   markSecretKeys,
   unwrapMap,
 } from "./property-values";
-import type { ProviderPlugin } from "./provider-plugin";
+import type { ProviderClient } from "./provider-plugin";
 import type { ResourceState } from "./resource-state";
 import type { ResourceOp } from "./result";
 
 export interface RefreshOptions {
   resources: readonly ResourceState[];
-  provider: () => Promise<ProviderPlugin>;
+  provider: () => Promise<ProviderClient>;
   parallel: number;
   persist: (resources: readonly ResourceState[]) => Promise<void>;
 }

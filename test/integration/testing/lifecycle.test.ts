@@ -6,6 +6,9 @@ import { DeploymentError, isUnknown, type OperationResult, type ResourceOp } fro
 import { sandbox, steps } from "../../fixtures/testing/harness";
 import { Group, Thing } from "../../fixtures/testing/resources";
 
+// Plugins start in a second or two each; a loaded machine needs more than Jest's default 5 s.
+jest.setTimeout(120_000);
+
 interface Shape {
   aZone: string;
   bSize: number;
