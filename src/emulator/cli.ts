@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // fcp-emulator: the command. The first stdout line is exactly
 // `fcp-emulator listening on http://HOST:PORT`, so scripts can wait for it and read the URL.
-import { Command, InvalidArgumentError } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { startEmulator } from "./server";
 import { DEV_API_KEY, EMULATOR_PROJECT_NAME } from "./seed-data";
 
@@ -30,11 +30,15 @@ async function main(argv: string[]): Promise<void> {
     .option("--port <port>", "port to listen on (0 picks a free one)", integer("--port", 0, 65535), 8787)
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--state <file>", "save state to this JSON file (atomically, before every answer); without it state is in memory")
-    .option("--api-key <key>", `accepted bearer key, repeatable (default: the development key ${DEV_API_KEY}; also FCP_EMULATOR_API_KEYS, comma-separated)`, collect, [])
+    .addOption(
+      new Option("--api-key <key>", "accepted bearer key, repeatable; keys in FCP_EMULATOR_API_KEYS (comma-separated) are added")
+        .argParser(collect)
+        .default([], `the development key ${DEV_API_KEY}`),
+    )
     .option("--provision-seconds <n>", "emulator seconds from allocation to running", seconds, 2)
     .option("--seed <n>", "seed for FIDs and injected faults", integer("--seed", 0, 2 ** 31 - 1))
     .option("--no-admin", "do not serve the admin API under /_emulator/")
-    .option("--verbose", "log one line per request to stderr (never headers or bodies)", false)
+    .option("--verbose", "log one line per request to stderr (never headers or bodies)")
     .showHelpAfterError();
   program.parse(argv);
   const opts = program.opts<{
@@ -45,7 +49,7 @@ async function main(argv: string[]): Promise<void> {
     provisionSeconds: number;
     seed?: number;
     admin: boolean;
-    verbose: boolean;
+    verbose?: boolean;
   }>();
 
   // Keys from the environment stay out of `ps` output.

@@ -225,6 +225,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     });
   } catch (err) {
     await opened?.file.close();
+    if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      throw new Error(`Port ${options.port} on ${host} is already in use. Stop whatever holds it, or pass another port (0 picks a free one).`);
+    }
     throw err;
   }
   const address = server.address() as AddressInfo;

@@ -52,6 +52,14 @@ describe("fcp-emulator, the command", () => {
     expect(p.stderr() + p.firstLine).not.toContain("k-one");
   });
 
+  it("says so when the port is taken", async () => {
+    const first = await start([]);
+    const port = new URL(first.url).port;
+    const r = await failingCli(["--port", port]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`Port ${port} on 127.0.0.1 is already in use`));
+  });
+
   it("refuses bad flags with a message", async () => {
     const r = await failingCli(["--provision-seconds", "-3"]);
     expect(r.code).not.toBe(0);
