@@ -4,10 +4,9 @@
 import { createHash } from "node:crypto";
 import { promises as fs, type Stats } from "node:fs";
 import * as path from "node:path";
-import { createGzip } from "node:zlib";
 import ignore, { type Ignore } from "ignore";
-import { Pack } from "tar";
 import { MAX_CODE_PACKAGE_BYTES } from "./constants";
+import { writeTarGz, type TarEntry } from "./deterministic-tar-gz";
 import { CodePackageError, CodePackageTooLargeError } from "./errors";
 
 /** Left out of every package unless an ignore file re-includes them with `!pattern`. */
@@ -50,7 +49,8 @@ export interface PackageCodeOptions {
   /**
    * gzip level, 1 (fast) to 9 (small).
    *
-   * @default 9
+   * @default - 9 when the tar is at most 1 MiB (it may have to fit in a startup script), else 6
+   * (as `tar czf`)
    */
   gzipLevel?: number;
 }
@@ -120,23 +120,15 @@ function inside(root: string, p: string): boolean {
   return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
 }
 
-function normalisedStat(st: Stats): Stats {
-  const copy = Object.assign(Object.create(Object.getPrototypeOf(st) as object) as Stats, st);
-  if (st.isDirectory()) copy.mode = (st.mode & ~0o7777) | 0o755;
-  else if (st.isSymbolicLink()) copy.mode = (st.mode & ~0o7777) | 0o777;
-  else copy.mode = (st.mode & ~0o7777) | (st.mode & 0o111 ? 0o755 : 0o644);
-  // nlink 1: hard links are stored as plain files, so the archive does not depend on them.
-  copy.nlink = 1;
-  copy.uid = 0;
-  copy.gid = 0;
-  return copy;
+/** 0755 for directories and anything executable, 0644 for the rest: the archive ignores umask. */
+function normalisedMode(st: Stats): number {
+  return st.isDirectory() || st.mode & 0o111 ? 0o755 : 0o644;
 }
 
 interface Walk {
   root: string;
   realRoot: string;
-  entries: string[];
-  stats: Map<string, Stats>;
+  entries: TarEntry[];
   files: PackagedFile[];
   skipped: { path: string; reason: string }[];
   ignoreName: ".flowignore" | ".gitignore";
@@ -186,16 +178,13 @@ async function walk(w: Walk, relDir: string): Promise<void> {
         w.skipped.push({ path: rel, reason: `symlink to ${target} points outside the directory` });
         continue;
       }
-      w.entries.push(rel);
-      w.stats.set(abs, normalisedStat(st));
+      w.entries.push({ type: "symlink", path: rel, linkpath: target.split(path.sep).join("/") });
       w.files.push({ path: rel, type: "symlink", size: 0 });
     } else if (st.isDirectory()) {
-      w.entries.push(rel);
-      w.stats.set(abs, normalisedStat(st));
+      w.entries.push({ type: "directory", path: rel, mode: 0o755 });
       await walk(w, rel);
     } else if (st.isFile()) {
-      w.entries.push(rel);
-      w.stats.set(abs, normalisedStat(st));
+      w.entries.push({ type: "file", path: rel, absolute: abs, size: st.size, mode: normalisedMode(st) });
       w.files.push({ path: rel, type: "file", size: st.size });
     } else {
       w.skipped.push({ path: rel, reason: "not a regular file, directory or symlink" });
@@ -237,7 +226,6 @@ export async function packageCode(dir: string, options: PackageCodeOptions = {})
     root,
     realRoot,
     entries: [],
-    stats: new Map(),
     files: [],
     skipped: [],
     ignoreName,
@@ -253,7 +241,18 @@ export async function packageCode(dir: string, options: PackageCodeOptions = {})
     });
   }
 
-  const { bytes, tarSha256 } = await tarGzip(w, limit, options.gzipLevel ?? 9);
+  const tarBytes = w.entries.reduce((n, e) => n + 512 + (e.type === "file" ? Math.ceil(e.size / 512) * 512 : 0), 1024);
+  const largest = (): PackagedFile[] => [...w.files].sort((a, b) => b.size - a.size).slice(0, 10);
+  const { bytes, tarSha256 } = await writeTarGz(w.entries, {
+    level: options.gzipLevel ?? (tarBytes <= 1024 * 1024 ? 9 : 6),
+    limitBytes: limit,
+    mtime: FIXED_MTIME,
+    onLimit: (reached) => new CodePackageTooLargeError(root, reached, limit, largest()),
+    onChanged: (file) =>
+      new CodePackageError(`${file} in ${root} changed size while it was being packaged.`, {
+        suggestions: ["Package when nothing is writing to the directory (stop training runs writing there, or exclude their outputs)."],
+      }),
+  });
   return {
     bytes,
     sha256: createHash("sha256").update(bytes).digest("hex"),
@@ -264,47 +263,4 @@ export async function packageCode(dir: string, options: PackageCodeOptions = {})
     ignoreFile: w.usedIgnoreFile ? ignoreName : undefined,
     skipped: w.skipped,
   };
-}
-
-function tarGzip(w: Walk, limit: number, level: number): Promise<{ bytes: Buffer; tarSha256: string }> {
-  return new Promise((resolve, reject) => {
-    const tarHash = createHash("sha256");
-    const chunks: Buffer[] = [];
-    let total = 0;
-    let failed = false;
-    const fail = (err: unknown): void => {
-      if (failed) return;
-      failed = true;
-      pack.destroy?.();
-      gzip.destroy();
-      reject(err);
-    };
-    const pack = new Pack({ cwd: w.root, portable: true, mtime: FIXED_MTIME, noDirRecurse: true, follow: false, statCache: w.stats, strict: true });
-    const gzip = createGzip({ level });
-    pack.on("data", (chunk: Buffer) => {
-      tarHash.update(chunk);
-      if (!gzip.write(chunk)) pack.pause();
-    });
-    gzip.on("drain", () => pack.resume());
-    pack.on("end", () => gzip.end());
-    pack.on("error", (err: unknown) => fail(new CodePackageError(`Packaging ${w.root} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err })));
-    gzip.on("data", (chunk: Buffer) => {
-      total += chunk.length;
-      if (total > limit) {
-        const largest = [...w.files].sort((a, b) => b.size - a.size).slice(0, 10);
-        fail(new CodePackageTooLargeError(w.root, total, limit, largest));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    gzip.on("error", fail);
-    gzip.on("end", () => {
-      if (failed) return;
-      const bytes = Buffer.concat(chunks);
-      bytes[9] = 0xff; // gzip OS byte: the same bytes from every platform
-      resolve({ bytes, tarSha256: tarHash.digest("hex") });
-    });
-    for (const entry of w.entries) pack.add(entry);
-    pack.end();
-  });
 }

@@ -142,6 +142,27 @@ describe("packageCode contents", () => {
     expect(fs.statSync(join(dest, "train.py")).mode & 0o111).toBe(0);
   });
 
+  test("a tar over 1 MiB is gzipped in 1 MiB members that gzip, zlib and GNU tar read as one stream", async () => {
+    const files = { "a.bin": randomBytes(1_500_000), "b.txt": "x".repeat(900_000), "c.bin": randomBytes(700_000) };
+    const root = tree(files);
+    const pkg = await packageCode(root);
+    const members = pkg.bytes.toString("latin1").split("\x1f\x8b\x08").length - 1;
+    expect(members).toBeGreaterThanOrEqual(3);
+    expect(pkg.contentSha256).toBe(sha(gunzipSync(pkg.bytes)));
+    const dest = gnuExtract(pkg);
+    for (const [p, content] of Object.entries(files)) expect(fs.readFileSync(join(dest, p)).equals(Buffer.from(content))).toBe(true);
+    const again = await packageCode(root);
+    expect(again.sha256).toBe(pkg.sha256);
+  });
+
+  test("compresses small packages harder (level 9) than large ones (level 6, like tar czf)", async () => {
+    const text = Array.from({ length: 20_000 }, (_, i) => `line ${i} ${(i * 7919) % 1000}`).join("\n");
+    const root = tree({ "src.py": text });
+    const auto = await packageCode(root);
+    expect(auto.sha256).toBe((await packageCode(root, { gzipLevel: 9 })).sha256);
+    expect((await packageCode(root, { gzipLevel: 1 })).compressedBytes).toBeGreaterThan(auto.compressedBytes);
+  });
+
   test("keeps unicode names, paths over 100 characters, and a file whose name starts with @", async () => {
     const long = `${"deep/".repeat(25)}file.txt`;
     const files = { "日本語/データ.txt": "unicode\n", [long]: "long\n", "@weird.txt": "at\n", "with space.txt": "space\n" };
