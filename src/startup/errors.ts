@@ -57,8 +57,8 @@ export class ScriptTooLargeError extends FlowError {
         errorCode: "STARTUP_SCRIPT_TOO_LARGE",
         suggestions: [
           "Exclude data, checkpoints and build outputs from the upload with a .flowignore file.",
-          "Bake the code into a Docker image and set upload_code to false (run.image, no code).",
-          "Fetch large code at start instead (git clone, or a download in the command).",
+          "Bake the code into a Docker image (run.image) and turn the code upload off.",
+          "Fetch large code when the task starts instead (git clone, or a download in the command), or use the upload path that copies code to the instance after it starts.",
         ],
       },
     );

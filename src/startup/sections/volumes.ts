@@ -6,7 +6,8 @@ import type { StartupSection } from "./section";
 const POLL_SECONDS = 5;
 
 // blkid -p exits 2 when it finds no signature at all; any other failure (4 usage, 8 ambiguous)
-// means "unsure", and unsure never formats.
+// means "unsure", and unsure never formats. mkfs keeps its own checks (no -F) and reads
+// /dev/null, so a question it might ask is answered "no" instead of hanging the boot.
 const MOUNT_BLOCK = [
   "mount_block(){ local p=$1 w=$2 d='' c t=0 r=0; shift 2",
   'while [ -z "$d" ]; do',
@@ -14,7 +15,7 @@ const MOUNT_BLOCK = [
   `if [ -z "$d" ]; then if [ "$t" -ge "$w" ]; then echo "no device for $p after $w s (looked for $*)"; return 1; fi; sleep ${POLL_SECONDS}; t=$((t+${POLL_SECONDS})); fi`,
   "done",
   'blkid -p "$d" >/dev/null || r=$?',
-  'if [ "$r" = 2 ]; then echo "no filesystem on $d: formatting"; mkfs.ext4 -q -m 0 "$d"',
+  'if [ "$r" = 2 ]; then echo "no filesystem on $d: formatting"; mkfs.ext4 -q -m 0 "$d" </dev/null',
   'elif [ "$r" != 0 ]; then echo "blkid $d exited $r: not formatting"; return 1; fi',
   'mkdir -p "$p"; mountpoint -q "$p" || mount "$d" "$p"',
   'if ! grep -qs " $p " /etc/fstab; then echo "UUID=$(blkid -s UUID -o value "$d") $p auto defaults,nofail 0 2" >>/etc/fstab; fi; }',
