@@ -44,6 +44,23 @@ class Capture {
   }
 }
 
+const running = new Set<ChildProcess>();
+let exitHooked = false;
+
+/** Kills the plugins still running when this process exits (one listener for all of them). */
+function killOnExit(child: ChildProcess): void {
+  if (!exitHooked) {
+    exitHooked = true;
+    process.on("exit", () => {
+      for (const c of running) {
+        c.kill("SIGKILL");
+      }
+    });
+  }
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+}
+
 export class PluginProcess {
   readonly stderr = new Capture();
   /** stdout after the port line. */
@@ -73,11 +90,7 @@ export class PluginProcess {
     const plugin = new PluginProcess(options.name, child);
     // A test that forgets close() must not hang Jest on these handles, nor leave the process behind.
     child.unref();
-    const killOnExit = (): void => {
-      child.kill("SIGKILL");
-    };
-    process.once("exit", killOnExit);
-    void plugin.exited.then(() => process.removeListener("exit", killOnExit));
+    killOnExit(child);
     child.stderr?.setEncoding("utf8");
     child.stderr?.on("data", (chunk: string) => plugin.stderr.append(chunk));
     child.stdout?.setEncoding("utf8");
