@@ -80,14 +80,16 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
 
 export async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
   const args = known(news);
-  const { client } = settingsFor(args);
+  const settings = settingsFor(args);
+  const { client } = settings;
   const patch: { limitPrice?: string; paused?: boolean } = {};
   if (!sameValue("limitPrice", olds, news)) patch.limitPrice = args.limitPrice;
   if (olds.paused !== news.paused) patch.paused = args.paused;
   const bid = Object.keys(patch).length ? await client.updateBid(id, patch) : await client.getBid(id, { maxAgeMs: 0 });
   const instanceType = typeFromOutputs(olds, bid);
-  const instances = await instancesOf(settingsFor(args), id);
-  return { outs: outputs(news, bid, instances, instanceType) };
+  // Also the retry of a bid whose create reported it not ready: wait for it again.
+  const ready = await waitReady(settings, bid, args, news, instanceType);
+  return { outs: outputs(news, ready.bid, ready.instances, instanceType) };
 }
 
 export async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
@@ -163,7 +165,7 @@ async function waitReady(
   created: Bid,
   args: KnownSpotBidInputs,
   inputs: Props,
-  instanceType: InstanceType,
+  instanceType: Pick<InstanceType, "fid" | "name">,
 ): Promise<{ bid: Bid; instances: Instance[] }> {
   if (args.waitFor === "none" || args.paused) return { bid: created, instances: [] };
   let sawAllocated = false;
@@ -172,8 +174,9 @@ async function waitReady(
       const bid = await settings.client.getBid(created.fid, { maxAgeMs: 0 });
       const instances = bid.status === "pending" ? [] : await instancesOf(settings, created.fid);
       const allocated = ["allocated", "running"].includes(bid.status) && instances.length >= args.instanceQuantity;
+      // Back to pending after the auction gave it instances: preempted by a price rise.
       const failed = TERMINAL_BID_STATUSES.includes(bid.status) || (sawAllocated && bid.status === "pending");
-      sawAllocated ||= allocated;
+      sawAllocated ||= ["provisioning", "allocated", "running"].includes(bid.status);
       const done = failed || (args.waitFor === "allocated" ? allocated : bid.status === "running" && allocated);
       return { done, value: { bid, instances, failed } };
     },

@@ -272,17 +272,13 @@ export class Deployment implements RegistrationHandler {
     const ref = refOf(goal);
     const checked = await provider.check(ref, old ? unwrapMap(old.inputs) : {}, unwrapMap(goal.inputs));
     if (checked.failures.length > 0) {
-      throw new ResourceOperationError(
-        urn,
-        "check",
-        checked.failures.map((f) => (f.property ? `${f.property}: ${f.reason}` : f.reason)).join("; "),
-      );
+      throw new ResourceOperationError(urn, "check", failuresMessage(checked.failures));
     }
     let inputs = annotateSecrets(checked.inputs, goal.inputs);
     if (old && goal.ignoreChanges.length > 0) {
       inputs = applyIgnoreChanges(old.inputs, inputs, goal.ignoreChanges);
     }
-    const planned: ResourceState = { ...goal, inputs, outputs: {} };
+    let planned: ResourceState = { ...goal, inputs, outputs: {} };
     await this.analyze(planned, inputs);
 
     if (old) {
@@ -307,6 +303,15 @@ export class Deployment implements RegistrationHandler {
       Object.assign(op, decision);
       if (decision.op === "replace" && old.protect) {
         throw new ResourceOperationError(urn, "replace", protectedMessage(old, "replace"));
+      }
+      if (decision.op === "replace") {
+        // As the CLI's step generator does: a replacement is a new resource, so its defaults
+        // (auto-names above all) are computed again, with no old inputs to carry over.
+        const rechecked = await provider.check(ref, {}, unwrapMap(goal.inputs));
+        if (rechecked.failures.length > 0) {
+          throw new ResourceOperationError(urn, "check", failuresMessage(rechecked.failures));
+        }
+        planned = { ...goal, inputs: annotateSecrets(rechecked.inputs, goal.inputs), outputs: {} };
       }
     }
 
@@ -509,4 +514,8 @@ export class Deployment implements RegistrationHandler {
       );
     }
   }
+}
+
+function failuresMessage(failures: readonly { property?: string; reason: string }[]): string {
+  return failures.map((f) => (f.property ? `${f.property}: ${f.reason}` : f.reason)).join("; ");
 }
