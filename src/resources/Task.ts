@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { FcpClient } from "../fcp-client/client";
 import { loadConfig, requireApiKey } from "../fcp-client/config";
 import { ValidationError } from "../fcp-client/errors";
+import { formatPrice } from "../fcp-client/price";
 import { buildStartupScript } from "../startup/build-startup-script";
 import { packageCode } from "../startup/package-code";
 import type { CodePayload } from "../startup/spec";
@@ -132,7 +133,8 @@ export class Task extends pulumi.ComponentResource {
       (list ?? []).filter((i) => i.sshHost).map((i) => `ssh -p ${i.sshPort ?? 22} ubuntu@${i.sshHost}`),
     );
     this.privateKey = this.sshKey ? this.sshKey.privateKey : pulumi.output(undefined);
-    this.hourlyCost = this.bid.hourlyCost;
+    // Known from the args, so previews and policies see the cost before anything exists.
+    this.hourlyCost = pulumi.output(formatPrice(config.maxPricePerHourCents! * config.numInstances));
     this.startupScriptBytes = script.bytes;
     this.volumeIds = mounted.apply((vs) => vs.map((v) => v.volumeId));
     this.instanceTypeName = this.bid.instanceTypeName;
