@@ -17,7 +17,12 @@ import type { WaitFor } from "./spot-bid-inputs";
 /**
  * A TaskConfig, with Pulumi inputs where values may come from other resources or secrets.
  */
-export type TaskArgs = Omit<TaskConfigInput, "env" | "sshKeys"> & {
+export type TaskArgs = Omit<TaskConfigInput, "env" | "sshKeys" | "name"> & {
+  /**
+   * The task's name: letters, digits, `-` and `_`, at most 63 characters.
+   * @default - the Pulumi resource name
+   */
+  name?: string;
   /**
    * Environment of the command. Values may be secrets (`pulumi.secret(...)` or
    * `config.requireSecret(...)`): the startup script, and the bid that holds it, are then secret
@@ -104,8 +109,9 @@ export class Task extends pulumi.ComponentResource {
     const codeDir = path.resolve(config.codeDir ?? process.cwd());
     const code: Promise<CodePayload | undefined> = config.uploadCode ? packageCode(codeDir) : Promise.resolve(undefined);
     const env = pulumi.all(args.env ?? {});
-    const script = pulumi.all([env, mounted, code]).apply(([envValues, volumes, payload]) =>
-      buildStartupScript(taskStartupSpec(config, envValues, volumes, payload)),
+    // The code stays out of pulumi.all: Output unwrapping would turn its Buffer into a plain object.
+    const script = pulumi.all([env, mounted]).apply(async ([envValues, volumes]) =>
+      buildStartupScript(taskStartupSpec(config, envValues, volumes, await code)),
     );
 
     this.bid = new SpotBid(
