@@ -1,0 +1,84 @@
+// The demo through LocalEngine: the same steps a user takes with the CLI.
+import * as path from "node:path";
+import type { RunningEmulator } from "pulumi-fcp/emulator";
+import { DeploymentError, LocalEngine, type ConfigMap, type OperationResult } from "pulumi-fcp/testing";
+import { trainingCluster } from "../../examples/stacks/training-cluster/program";
+import { POLICY_CONFIG, POLICY_PACK, REPO_ROOT } from "./demo";
+import { heading, line, steps } from "./print";
+import { readFileSync } from "node:fs";
+
+export async function runWithLocalEngine(ctx: { emulator: RunningEmulator; work: string; env: Record<string, string> }): Promise<void> {
+  const stackConfig = (numInstances: number): ConfigMap => ({
+    "fcp:apiKey": { value: ctx.emulator.apiKey, secret: true },
+    "fcp:apiUrl": ctx.emulator.url,
+    "fcp:project": "my-project",
+    "training-cluster:numInstances": numInstances,
+  });
+  const engine = (numInstances: number, policies: boolean) =>
+    new LocalEngine({
+      project: "training-cluster",
+      stack: "demo",
+      stateFile: path.join(ctx.work, "demo.state.json"),
+      secretsPassphrase: "demo",
+      cwd: REPO_ROOT,
+      config: stackConfig(numInstances),
+      env: ctx.env,
+      ...(policies
+        ? { policyPacks: [POLICY_PACK], policyPackConfig: { [POLICY_PACK]: JSON.parse(readFileSync(POLICY_CONFIG, "utf8")) } }
+        : {}),
+    });
+
+  heading("pulumi up  (examples/stacks/training-cluster, numInstances 2)");
+  const main = engine(2, false);
+  try {
+    const up = await main.up(async () => trainingCluster());
+    steps(up.ops.map((o) => ({ op: o.op, type: o.type, name: o.name })));
+    outputs(up);
+  } finally {
+    await main.close();
+  }
+
+  heading("pull request: numInstances 2 → 4  (pulumi preview --policy-pack policy-pack)");
+  const pr = engine(4, true);
+  try {
+    const preview = await pr.preview(async () => trainingCluster());
+    steps(preview.ops.map((o) => ({ op: o.op, type: o.type, name: o.name, keys: o.replaceKeys.length ? o.replaceKeys : o.changedKeys })));
+    verdict(preview);
+  } catch (err) {
+    if (!(err instanceof DeploymentError)) throw err;
+    steps(err.result.ops.map((o) => ({ op: o.op, type: o.type, name: o.name, keys: o.replaceKeys.length ? o.replaceKeys : o.changedKeys })));
+    verdict(err.result);
+  } finally {
+    await pr.close();
+  }
+
+  heading("pulumi destroy");
+  const down = engine(2, false);
+  try {
+    const result = await down.destroy();
+    line(`${result.summary.delete} resources deleted`);
+  } finally {
+    await down.close();
+  }
+}
+
+function outputs(result: OperationResult): void {
+  heading("Stack outputs");
+  const o = result.outputs;
+  line(`bid:          ${o.bidId.value} (${o.status.value}, ${o.instanceType.value})`);
+  line(`hourly cost:  ${o.hourlyCost.value} at most (limit price × instances)`);
+  for (const host of o.sshHosts.value as string[]) line(`ssh host:     ${host}`);
+  for (const cmd of o.sshCommands.value as string[]) line(`ssh command:  ${cmd}`);
+  line(`private key:  [secret] (pulumi stack output privateKey --show-secrets)`);
+  line(`startup script: ${o.startupScriptBytes.value} of 10,000 characters`);
+}
+
+function verdict(result: OperationResult): void {
+  heading("Policy verdict (fcp-guardrails)");
+  if (!result.policyViolations.length) line("all policies pass");
+  for (const v of result.policyViolations) {
+    line(`${v.enforcementLevel.toUpperCase()} ${v.policyName}: ${v.message.replace(/\s+/g, " ").trim()}`);
+  }
+  const blocked = result.policyViolations.some((v) => v.enforcementLevel === "mandatory");
+  line(blocked ? "=> this pull request is blocked: nothing would be bid on" : "=> this pull request may merge");
+}
