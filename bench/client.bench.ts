@@ -4,7 +4,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { FcpClient } from "../src/fcp-client/client";
 
-export type BenchResult = { name: string; value: number; unit: string; target?: string; ok?: boolean };
+export type { BenchResult } from "./bench-result";
+import type { BenchResult } from "./bench-result";
 
 const BIDS = 500;
 const PAGE = 100;

@@ -6,7 +6,8 @@ import * as path from "node:path";
 import { Pool } from "undici";
 import { startEmulator, type RunningEmulator } from "../src/emulator";
 
-export type BenchResult = { name: string; value: number; unit: string; target?: string; ok?: boolean };
+export type { BenchResult } from "./bench-result";
+import type { BenchResult } from "./bench-result";
 
 const CONCURRENCY = 32;
 const CREATES = 1500;

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { buildStartupScript, packageCode, STARTUP_SCRIPT_LIMIT, type StartupStrategy } from "../src/startup";
 
-export type BenchResult = { name: string; value: number; unit: string; target?: string; ok?: boolean };
+export type { BenchResult } from "./bench-result";
+import type { BenchResult } from "./bench-result";
 
 const RUNS = 3;
 
