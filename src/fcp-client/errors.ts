@@ -184,14 +184,15 @@ export interface TransportErrorOptions extends FlowErrorOptions {
   clientRequestId?: string;
 }
 
-/** The connection failed or was reset (no HTTP answer). */
-export class NetworkError extends FlowError {
+/** A request that got no HTTP answer: what was attempted, and whether it left this machine. */
+abstract class TransportError extends FlowError {
+  /** False only when the request certainly never left: a create may then be sent again. */
   readonly requestSent: boolean;
   readonly method?: string;
   readonly path?: string;
   readonly clientRequestId?: string;
-  constructor(message: string, options: TransportErrorOptions = {}) {
-    super(message, { errorCode: "NETWORK_ERROR", ...options });
+  constructor(message: string, errorCode: string, options: TransportErrorOptions) {
+    super(message, { errorCode, ...options });
     this.requestSent = options.requestSent ?? true;
     this.method = options.method;
     this.path = options.path;
@@ -202,21 +203,17 @@ export class NetworkError extends FlowError {
   }
 }
 
-/** A request or a wait ran past its deadline. */
-export class TimeoutError extends FlowError {
-  readonly requestSent: boolean;
-  readonly method?: string;
-  readonly path?: string;
-  readonly clientRequestId?: string;
+/** The connection failed or was reset (no HTTP answer). */
+export class NetworkError extends TransportError {
   constructor(message: string, options: TransportErrorOptions = {}) {
-    super(message, { errorCode: "TIMEOUT", ...options });
-    this.requestSent = options.requestSent ?? true;
-    this.method = options.method;
-    this.path = options.path;
-    this.clientRequestId = options.clientRequestId;
+    super(message, "NETWORK_ERROR", options);
   }
-  override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), requestSent: this.requestSent, method: this.method, path: this.path };
+}
+
+/** A request or a wait ran past its deadline. */
+export class TimeoutError extends TransportError {
+  constructor(message: string, options: TransportErrorOptions = {}) {
+    super(message, "TIMEOUT", options);
   }
 }
 

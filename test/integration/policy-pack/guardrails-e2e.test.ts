@@ -7,8 +7,9 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Task, type TaskArgs } from "../../../src/resources/Task";
 import { Volume } from "../../../src/resources/Volume";
-import { DeploymentError, type PolicyPackConfig, type PulumiProgram } from "../../../src/testing";
+import { type PolicyPackConfig, type PulumiProgram } from "../../../src/testing";
 import { fcpStack, liveBids, REPO_ROOT, requestCount, type FcpStack } from "../../fixtures/resources/fcp-stack";
+import { expectDeploymentFailure as failure } from "../../fixtures/expect-failure";
 
 // The analyzer compiles the pack with ts-node (~10 s cold), the plugin starts, bids provision.
 jest.setTimeout(180_000);
@@ -46,15 +47,6 @@ function tasks(specs: Record<string, Partial<TaskArgs>>): PulumiProgram {
   };
 }
 
-async function failure(p: Promise<unknown>): Promise<DeploymentError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof DeploymentError) return err;
-    throw err;
-  }
-  throw new Error("expected the operation to fail with a DeploymentError");
-}
 
 /** Every request other than a GET the emulator answered since the last clearRequests. */
 function writes(s: FcpStack): Record<string, number> {

@@ -2,23 +2,14 @@
 // destroy; injected 503s, 429s and lost answers never make a second bid or an orphan; adoption
 // takes over without creating; secrets stay out of state, plugin output and errors.
 import { utils } from "ssh2";
-import { DeploymentError } from "../../../src/testing";
 import { SpotBid } from "../../../src/resources/SpotBid";
 import { SshKey } from "../../../src/resources/SshKey";
 import { Volume } from "../../../src/resources/Volume";
 import { fcpStack, liveBids, requestCount, type FcpStack } from "../../fixtures/resources/fcp-stack";
+import { expectDeploymentFailure as failure } from "../../fixtures/expect-failure";
 
 jest.setTimeout(240_000);
 
-async function failure(p: Promise<unknown>): Promise<DeploymentError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DeploymentError) return e;
-    throw e;
-  }
-  throw new Error("expected the operation to fail");
-}
 
 describe("a bid that never allocates within its deadline", () => {
   let s: FcpStack;

@@ -6,10 +6,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { utils } from "ssh2";
 import { packageCode } from "../../../src/startup/package-code";
 import { Task } from "../../../src/resources/Task";
-import { DeploymentError, LocalEngine } from "../../../src/testing";
+import { LocalEngine } from "../../../src/testing";
 import { trainingCluster } from "../../../examples/stacks/training-cluster/program";
 import { devBox } from "../../../examples/stacks/dev-box/program";
 import { fcpStack, liveBids, requestCount, type FcpStack } from "../../fixtures/resources/fcp-stack";
+import { expectDeploymentFailure as failure } from "../../fixtures/expect-failure";
 
 jest.setTimeout(240_000);
 
@@ -21,15 +22,6 @@ function innerScript(script: string): string {
   return packed ? gunzipSync(Buffer.from(packed[2].replace(/\n/g, ""), "base64")).toString("utf8") : script;
 }
 
-async function failure(p: Promise<unknown>): Promise<DeploymentError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof DeploymentError) return e;
-    throw e;
-  }
-  throw new Error("expected the operation to fail");
-}
 
 describe("examples/stacks/training-cluster", () => {
   let s: FcpStack;

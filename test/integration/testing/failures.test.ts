@@ -1,25 +1,14 @@
 // Failing runs: initialization failures kept in state and retried, failed creates, failed
 // checks, failing programs. Each error names the URN and the operation.
-import { DeploymentError } from "../../../src/testing";
 import { sandbox, steps } from "../../fixtures/testing/harness";
 import { Thing, type ThingArgs } from "../../fixtures/testing/resources";
+import { expectDeploymentFailure as failure } from "../../fixtures/expect-failure";
 
 // Plugins start in a second or two each; a loaded machine needs more than Jest's default 5 s.
 jest.setTimeout(120_000);
 
 const urn = (name: string): string => `urn:pulumi:test::fixture::pulumi-nodejs:dynamic/fixture:Thing::${name}`;
 
-async function failure(p: Promise<unknown>): Promise<DeploymentError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof DeploymentError) {
-      return err;
-    }
-    throw err;
-  }
-  throw new Error("expected the operation to fail");
-}
 
 describe("LocalEngine failures (one engine, successive runs)", () => {
   const s = sandbox();

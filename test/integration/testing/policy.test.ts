@@ -1,25 +1,14 @@
 // Policy packs run in the real @pulumi/policy analyzer: Analyze per resource and AnalyzeStack
 // on the whole stack, in preview and up. Mandatory violations stop up before any change.
-import { DeploymentError } from "../../../src/testing";
 import { POLICY_PACK_DIR, sandbox } from "../../fixtures/testing/harness";
 import { Thing } from "../../fixtures/testing/resources";
+import { expectDeploymentFailure as failure } from "../../fixtures/expect-failure";
 
 // Plugins start in a second or two each; a loaded machine needs more than Jest's default 5 s.
 jest.setTimeout(120_000);
 
 const urn = (name: string): string => `urn:pulumi:test::fixture::pulumi-nodejs:dynamic/fixture:Thing::${name}`;
 
-async function failure(p: Promise<unknown>): Promise<DeploymentError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof DeploymentError) {
-      return err;
-    }
-    throw err;
-  }
-  throw new Error("expected the operation to fail");
-}
 
 describe("LocalEngine with a policy pack at its declared levels", () => {
   const s = sandbox({ policyPacks: [POLICY_PACK_DIR] });
