@@ -72,10 +72,14 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
       volumes: args.volumeIds,
       startupScript: args.startupScript,
     });
-    if (args.paused) bid = await withInitFailure(bid, inputs, instanceType, () => client.updateBid(bid.fid, { paused: true }));
   }
-  const ready = await waitReady(settings, bid, args, inputs, instanceType);
-  return { id: bid.fid, outs: outputs(inputs, ready.bid, ready.instances, instanceType) };
+  const accepted = bid;
+  // From here on the bid exists and costs money: whatever fails, report it with its id.
+  return keepTracked(accepted, inputs, instanceType, async () => {
+    const current = args.paused && !args.adoptId ? await client.updateBid(accepted.fid, { paused: true }) : accepted;
+    const ready = await waitReady(settings, current, args, inputs, instanceType);
+    return { id: accepted.fid, outs: outputs(inputs, ready.bid, ready.instances, instanceType) };
+  });
 }
 
 export async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
@@ -198,15 +202,17 @@ async function waitReady(
   });
 }
 
-async function withInitFailure(bid: Bid, inputs: Props, instanceType: InstanceType, step: () => Promise<Bid>): Promise<Bid> {
+/** Runs what follows an accepted create; any failure becomes an initialization failure with the id. */
+async function keepTracked<T>(bid: Bid, inputs: Props, instanceType: Pick<InstanceType, "fid" | "name">, step: () => Promise<T>): Promise<T> {
   try {
     return await step();
   } catch (e) {
+    if (e instanceof ResourceInitError) throw e;
     const message = e instanceof Error ? e.message : String(e);
-    throw new ResourceInitError(`Bid ${bid.fid} was created but could not be paused: ${message}`, bid.fid, {
+    throw new ResourceInitError(`Bid ${bid.fid} was created, but then: ${message}`, bid.fid, {
       ...outputs(inputs, bid, [], instanceType),
       __provider: inputs.__provider,
-    });
+    }, { suggestions: ["The bid stays in the stack: `pulumi up` checks it again, `pulumi destroy` cancels it."] });
   }
 }
 

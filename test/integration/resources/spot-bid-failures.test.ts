@@ -48,6 +48,15 @@ describe("a bid that never allocates within its deadline", () => {
   });
 });
 
+/** Re-checks a condition every 10 ms until it holds or the deadline passes. */
+async function until(condition: () => boolean, deadlineMs: number): Promise<void> {
+  const stopAt = Date.now() + deadlineMs;
+  while (!condition()) {
+    if (Date.now() > stopAt) throw new Error(`condition not met within ${deadlineMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 describe("preempted while starting", () => {
   test("a bid preempted before it runs is reported with its id, not forgotten", async () => {
     const s = await fcpStack({ emulator: { provisionSeconds: 3600 } });
@@ -55,11 +64,9 @@ describe("preempted while starting", () => {
       const up = s.engine.up(async () => {
         new SpotBid("racy", { instanceType: "a100", limitPrice: 5, readyTimeoutMinutes: 2 });
       });
-      // Wait until the bid holds instances, then outbid it.
-      for (let i = 0; i < 600 && !(await liveBids(s.client)).some((b) => b.status !== "pending"); i++) {
-        await new Promise((r) => setImmediate(r));
-        await s.client.listBids();
-      }
+      // The provider lists a bid's instances only once it has seen the bid allocated: wait for
+      // that request, then outbid the bid while it is still provisioning.
+      await until(() => requestCount(s.emulator, "GET /v2/instances") > 0, 60_000);
       await s.emulator.admin.setMarket({ instance_type: "a100", region: "us-central1-a", price: 9 });
       const err = await failure(up);
       expect(err.message).toMatch(/preempted/);
