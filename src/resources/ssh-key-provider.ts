@@ -8,6 +8,7 @@ import { z } from "zod";
 import { ValidationError } from "../fcp-client/errors";
 import type { SshKey } from "../fcp-client/models";
 import { autoName } from "./auto-name";
+import { generateEd25519KeyPair } from "../ssh/generate-key-pair";
 import { isUnknown, orUnknown, UNKNOWN, zodFailures } from "./check-failures";
 import { plainJson } from "./plain-json";
 import { endpointOf, settingsFor } from "./provider-settings";
@@ -62,9 +63,7 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
   let privateKey: string | undefined;
   let publicKey = args.publicKey;
   if (!publicKey) {
-    const pair = utils.generateKeyPairSync("ed25519", { comment: args.name });
-    privateKey = pair.private;
-    publicKey = pair.public.trim();
+    ({ privateKey, publicKey } = generateEd25519KeyPair(args.name));
   }
   const key = await client.createSshKey({ name: args.name, publicKey });
   return { id: key.fid, outs: outputs(inputs, { ...key, publicKey: key.publicKey ?? publicKey }, privateKey) };

@@ -4,6 +4,7 @@ import { utils } from "ssh2";
 import { createSshKeyRequestWire } from "../../fcp-client/schemas/ssh-key";
 import { ok, type ApiHandler } from "../api";
 import { invalid, notFound, show } from "../problem";
+import { generateEd25519KeyPair } from "../../ssh/generate-key-pair";
 import { sshKeyView } from "../views";
 import { checkProject, parseBody, rejectUnknownFields, requireObject } from "../validation";
 
@@ -32,8 +33,8 @@ export const createSshKey: ApiHandler = async (req, { store }) => {
   const input = parseBody(createSshKeyRequestWire, body);
   const given = input.public_key === undefined ? undefined : checkPublicKey(input.public_key);
   // Generated before the change so the change itself cannot fail half way.
-  const pair = given === undefined ? utils.generateKeyPairSync("ed25519", { comment: input.name }) : undefined;
-  const publicKey = given ?? pair?.public ?? "";
+  const pair = given === undefined ? generateEd25519KeyPair(input.name) : undefined;
+  const publicKey = given ?? pair?.publicKey ?? "";
 
   const view = await store.change(
     (state, { now, newFid }) => {
@@ -44,7 +45,7 @@ export const createSshKey: ApiHandler = async (req, { store }) => {
     },
     (fid, state) => sshKeyView(state.sshKeys[fid]),
   );
-  return { status: 201, body: pair ? { ...view, private_key: pair.private } : view };
+  return { status: 201, body: pair ? { ...view, private_key: pair.privateKey } : view };
 };
 
 export const listSshKeys: ApiHandler = async (req, { store }) => {
