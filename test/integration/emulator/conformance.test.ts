@@ -5,6 +5,7 @@ import { FcpClient } from "../../../src/fcp-client/client";
 import { APIError, AuthenticationError, ResourceNotFoundError, ValidationAPIError } from "../../../src/fcp-client/errors";
 import type { RunningEmulator } from "../../../src/emulator";
 import { A100, H100_8X, call, listAll, startTest } from "./helpers";
+import { generateEd25519KeyPair } from "../../../src/ssh/generate-key-pair";
 
 interface NBid {
   fid: string;
@@ -424,9 +425,9 @@ describe.each(DRIVERS)("FCP v2 conformance through %s", (_label, makeDriver) => 
     const parsed = utils.parseKey(generated.privateKey!);
     expect(parsed instanceof Error).toBe(false);
 
-    const own = utils.generateKeyPairSync("ed25519", { comment: "me@laptop" });
-    const given = await api.createSshKey({ name: "mine", publicKey: own.public });
-    expect(given.publicKey).toBe(own.public);
+    const own = generateEd25519KeyPair("me@laptop");
+    const given = await api.createSshKey({ name: "mine", publicKey: own.publicKey });
+    expect(given.publicKey).toBe(own.publicKey);
     expect(given.privateKey).toBeUndefined();
 
     const listed = await api.listSshKeys();

@@ -1,12 +1,12 @@
 // Money safety under failure: a bid that never allocates stays tracked and is cancelled by
 // destroy; injected 503s, 429s and lost answers never make a second bid or an orphan; adoption
 // takes over without creating; secrets stay out of state, plugin output and errors.
-import { utils } from "ssh2";
 import { SpotBid } from "../../../src/resources/SpotBid";
 import { SshKey } from "../../../src/resources/SshKey";
 import { Volume } from "../../../src/resources/Volume";
 import { fcpStack, liveBids, requestCount, type FcpStack } from "../../fixtures/resources/fcp-stack";
 import { expectDeploymentFailure as failure } from "../../fixtures/expect-failure";
+import { generateEd25519KeyPair } from "../../../src/ssh/generate-key-pair";
 
 jest.setTimeout(240_000);
 
@@ -118,13 +118,13 @@ describe("adoption", () => {
   test("adoptId takes over an existing bid, volume and key without creating any", async () => {
     const s = await fcpStack();
     try {
-      const pair = utils.generateKeyPairSync("ed25519");
-      const key = await s.client.createSshKey({ name: "handmade", publicKey: pair.public });
+      const pair = generateEd25519KeyPair("handmade");
+      const key = await s.client.createSshKey({ name: "handmade", publicKey: pair.publicKey });
       const volume = await s.client.createVolume({ name: "handmade", sizeGb: 10, interface: "file" });
       const bid = await s.client.createBid({ name: "handmade", instanceType: "a100", limitPrice: 5, sshKeys: [key.fid], volumes: [volume.fid] });
       s.emulator.admin.clearRequests();
       const program = (limitPrice: number, quantity = 1) => async () => {
-        const k = new SshKey("key", { publicKey: pair.public, adoptId: key.fid });
+        const k = new SshKey("key", { publicKey: pair.publicKey, adoptId: key.fid });
         const v = new Volume("vol", { sizeGb: 10, interface: "file", adoptId: volume.fid });
         const b = new SpotBid("bid", { instanceType: "1xa100", limitPrice, instanceQuantity: quantity, sshKeyIds: [k.keyId], volumeIds: [v.volumeId], adoptId: bid.fid });
         return { bidId: b.bidId };

@@ -1,18 +1,18 @@
-import { utils } from "ssh2";
 import * as sshKey from "../../../src/resources/ssh-key-provider";
 import * as volume from "../../../src/resources/volume-provider";
+import { generateEd25519KeyPair } from "../../../src/ssh/generate-key-pair";
 
-const pair = utils.generateKeyPairSync("ed25519", { comment: "me@laptop" });
+const pair = generateEd25519KeyPair("me@laptop");
 
 describe("SshKey check", () => {
   it("accepts an OpenSSH public key and trims it", async () => {
-    const r = await sshKey.check({}, { resourceName: "k", publicKey: `${pair.public}\n` });
+    const r = await sshKey.check({}, { resourceName: "k", publicKey: `${pair.publicKey}\n` });
     expect(r.failures).toBeUndefined();
-    expect((r.inputs as Record<string, unknown>).publicKey).toBe(pair.public.trim());
+    expect((r.inputs as Record<string, unknown>).publicKey).toBe(pair.publicKey.trim());
   });
 
   it.each([
-    ["a private key", pair.private, /private key.*public half/],
+    ["a private key", pair.privateKey, /private key.*public half/],
     ["garbage", "not a key", /Not an OpenSSH public key/],
     ["a truncated key", "ssh-ed25519 AAAA", /Not a valid OpenSSH public key|Not an OpenSSH/],
   ])("refuses %s without echoing it", async (_what, publicKey, reason) => {
@@ -22,13 +22,13 @@ describe("SshKey check", () => {
   });
 
   it("computes the fingerprint ssh-keygen prints", () => {
-    expect(sshKey.fingerprint(pair.public)).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+    expect(sshKey.fingerprint(pair.publicKey)).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
   });
 
   it("a generated key is no change on the next run; a new public key replaces it", async () => {
-    const olds = { resourceName: "k", name: "k-1", publicKey: pair.public, generated: true, keyId: "ssh-key_1" };
+    const olds = { resourceName: "k", name: "k-1", publicKey: pair.publicKey, generated: true, keyId: "ssh-key_1" };
     expect(await sshKey.diff("ssh-key_1", olds, { resourceName: "k", name: "k-1" })).toEqual({ changes: false, replaces: [] });
-    const other = utils.generateKeyPairSync("ed25519").public;
+    const other = generateEd25519KeyPair("other").publicKey;
     expect(await sshKey.diff("ssh-key_1", olds, { resourceName: "k", name: "k-1", publicKey: other })).toEqual({
       changes: true,
       replaces: ["publicKey"],
