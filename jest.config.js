@@ -5,6 +5,7 @@ module.exports = {
   // Jest reads the timeout only at the top level, not per project. Plugins start in seconds on a
   // loaded 2-core machine.
   testTimeout: 120000,
+  reporters: ["default", "<rootDir>/test/summary-reporter.js"],
   projects: [
     {
       displayName: "unit",
