@@ -77,7 +77,9 @@ function verdict(result: OperationResult): void {
   heading("Policy verdict (fcp-guardrails)");
   if (!result.policyViolations.length) line("all policies pass");
   for (const v of result.policyViolations) {
-    line(`${v.enforcementLevel.toUpperCase()} ${v.policyName}: ${v.message.replace(/\s+/g, " ").trim()}`);
+    // The analyzer puts the policy's description first; the finding is what a reviewer needs.
+    const finding = v.message.replace(/\s+/g, " ").trim().replace(/^Checks whether[^.]*\.\s*/, "");
+    line(`${v.enforcementLevel.toUpperCase()} ${v.policyName}: ${finding}`);
   }
   const blocked = result.policyViolations.some((v) => v.enforcementLevel === "mandatory");
   line(blocked ? "=> this pull request is blocked: nothing would be bid on" : "=> this pull request may merge");
