@@ -2,8 +2,8 @@
 // or reset once the request was sent, or a 5xx) the server may have made the resource: look it
 // up by its unique name, adopt it when found, and re-send only when two lookups a settle period
 // apart both prove it absent. This is what stops a lost response from costing a second bid.
-import { APIError, AmbiguousCreateError, FlowError, NetworkError, RateLimitError, TimeoutError } from "./errors";
-import { type Clock, type RetryPolicy, retryDelayMs } from "./retry";
+import { APIError, AmbiguousCreateError, FlowError, NetworkError, TimeoutError } from "./errors";
+import { type Clock, type RetryPolicy, isRetryable, retryDelayMs } from "./retry";
 
 export interface CreateSafelyOptions<T> {
   /** For messages: "bid", "volume", "SSH key". */
@@ -37,11 +37,12 @@ export type CreateEvent =
 /** A resource older than the call by more than this is someone else's namesake, not ours. */
 const CLOCK_SKEW_MS = 10 * 60_000;
 
-/** True when the failure proves the server did not act: it is safe to send again. */
+/**
+ * True when the failure proves the server did not act: it is safe to send again. The same rule
+ * `withRetry` applies to any non-idempotent request, kept in one place.
+ */
 export function certainlyNotApplied(error: unknown): boolean {
-  if (error instanceof RateLimitError) return true;
-  if (error instanceof NetworkError || error instanceof TimeoutError) return !error.requestSent;
-  return false;
+  return isRetryable(error, false);
 }
 
 /** True when the server may or may not have made the resource. */
