@@ -11,8 +11,6 @@ export class ResourceInitError extends FlowError {
   constructor(message: string, id: string, properties: Record<string, unknown>, options: FlowErrorOptions = {}) {
     super(message, options);
     this.id = id;
-    // The plugin does not add `__provider` to these properties itself; without it, destroy
-    // could not load the provider for this resource.
     this.properties = properties;
     this.reasons = [this.message, ...this.suggestions];
   }

@@ -12,6 +12,7 @@ import { autoName } from "./auto-name";
 import { isUnknown, UNKNOWN, zodFailures } from "./check-failures";
 import { ResourceInitError } from "./init-error";
 import { plainJson } from "./plain-json";
+import { withoutKeys, type Props } from "./props";
 import { defaultRegion, endpointOf, settingsFor, type ResolvedSettings } from "./provider-settings";
 import {
   SPOT_BID_LOCAL_KEYS,
@@ -22,12 +23,9 @@ import {
 } from "./spot-bid-inputs";
 import { pollUntil } from "./wait";
 
-type Props = Record<string, unknown>;
 
 export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-  const raw = { ...news };
-  delete raw.__provider;
-  const parsed = spotBidInputsSchema.safeParse(stripOutputs(raw));
+  const parsed = spotBidInputsSchema.safeParse(withoutKeys(news, OUTPUT_KEYS));
   if (!parsed.success) return { inputs: news, failures: zodFailures(parsed.error) };
   const inputs: Props = { ...parsed.data };
   inputs.name = autoName(parsed.data.resourceName, parsed.data.name, olds) ?? UNKNOWN;
@@ -38,7 +36,7 @@ export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.Ch
       failures: [{ property: "region", reason: "No region given: set `region`, or `pulumi config set fcp:region us-central1-b`." }],
     };
   }
-  return { inputs: dropUndefined(inputs) };
+  return { inputs: withoutKeys(inputs, []) };
 }
 
 export async function diff(_id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
@@ -58,22 +56,18 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
   const settings = settingsFor(args);
   const { client } = settings;
   const instanceType = await resolveType(settings, args);
-  let bid: Bid;
-  if (args.adoptId) {
-    bid = await adopt(settings, args, instanceType);
-  } else {
-    bid = await client.createBid({
-      name: args.name,
-      instanceType: instanceType.fid,
-      region: args.region,
-      limitPrice: args.limitPrice,
-      instanceQuantity: args.instanceQuantity,
-      sshKeys: args.sshKeyIds,
-      volumes: args.volumeIds,
-      startupScript: args.startupScript,
-    });
-  }
-  const accepted = bid;
+  const accepted = args.adoptId
+    ? await adopt(settings, args, instanceType)
+    : await client.createBid({
+        name: args.name,
+        instanceType: instanceType.fid,
+        region: args.region,
+        limitPrice: args.limitPrice,
+        instanceQuantity: args.instanceQuantity,
+        sshKeys: args.sshKeyIds,
+        volumes: args.volumeIds,
+        startupScript: args.startupScript,
+      });
   // From here on the bid exists and costs money: whatever fails, report it with its id.
   return keepTracked(accepted, inputs, instanceType, async () => {
     const current = args.paused && !args.adoptId ? await client.updateBid(accepted.fid, { paused: true }) : accepted;
@@ -188,18 +182,14 @@ async function waitReady(
   );
   const { bid, instances, failed } = outcome.value;
   if (outcome.done && !failed) return { bid, instances };
-  const properties = { ...outputs(inputs, bid, instances, instanceType), __provider: inputs.__provider };
   const why = failed
     ? bid.status === "pending"
       ? `was preempted while starting (the spot price rose above its limit ${args.limitPrice})`
       : `ended as ${bid.status}`
     : `is still ${bid.status} after ${args.readyTimeoutMinutes} minutes (waiting for ${args.waitFor})`;
-  throw new ResourceInitError(`Bid ${bid.fid} (${args.name}) ${why}.`, bid.fid, properties, {
-    suggestions: [
-      "The bid stays in the stack: `pulumi up` waits again, `pulumi destroy` cancels it.",
-      "Check the market with the spot availability, raise limitPrice, or increase readyTimeoutMinutes.",
-    ],
-  });
+  throw initFailure(`Bid ${bid.fid} (${args.name}) ${why}.`, bid, instances, inputs, instanceType, [
+    "Check the market with the spot availability, raise limitPrice, or increase readyTimeoutMinutes.",
+  ]);
 }
 
 /** Runs what follows an accepted create; any failure becomes an initialization failure with the id. */
@@ -209,11 +199,26 @@ async function keepTracked<T>(bid: Bid, inputs: Props, instanceType: Pick<Instan
   } catch (e) {
     if (e instanceof ResourceInitError) throw e;
     const message = e instanceof Error ? e.message : String(e);
-    throw new ResourceInitError(`Bid ${bid.fid} was created, but then: ${message}`, bid.fid, {
-      ...outputs(inputs, bid, [], instanceType),
-      __provider: inputs.__provider,
-    }, { suggestions: ["The bid stays in the stack: `pulumi up` checks it again, `pulumi destroy` cancels it."] });
+    throw initFailure(`Bid ${bid.fid} was created, but then: ${message}`, bid, [], inputs, instanceType, []);
   }
+}
+
+/**
+ * The error that keeps an accepted bid in the stack. Its properties become the resource's
+ * outputs, so they carry `__provider`: without it, destroy could not load the provider.
+ */
+function initFailure(
+  message: string,
+  bid: Bid,
+  instances: Instance[],
+  inputs: Props,
+  instanceType: Pick<InstanceType, "fid" | "name">,
+  suggestions: string[],
+): ResourceInitError {
+  const properties = { ...outputs(inputs, bid, instances, instanceType), __provider: inputs.__provider };
+  return new ResourceInitError(message, bid.fid, properties, {
+    suggestions: ["The bid stays in the stack: `pulumi up` checks it again, `pulumi destroy` cancels it.", ...suggestions],
+  });
 }
 
 async function instancesOf(settings: ResolvedSettings, bidId: string): Promise<Instance[]> {
@@ -224,10 +229,8 @@ async function instancesOf(settings: ResolvedSettings, bidId: string): Promise<I
 function outputs(inputs: Props, bid: Bid, instances: Instance[], instanceType: Pick<InstanceType, "fid" | "name">): Props {
   const limitCents = bid.limitPriceCents ?? parsePriceCents(inputs.limitPrice, "limitPrice");
   const live = instances.filter((i) => i.status !== "terminated");
-  const base = { ...inputs };
-  delete base.__provider;
   return plainJson({
-    ...base,
+    ...withoutKeys(inputs, ["__provider"]),
     bidId: bid.fid,
     status: bid.status,
     paused: bid.paused,
@@ -249,7 +252,7 @@ function typeFromOutputs(props: Props, bid: Bid): Pick<InstanceType, "fid" | "na
 }
 
 function known(inputs: Props): KnownSpotBidInputs {
-  const parsed = spotBidInputsSchema.safeParse(stripOutputs(inputs));
+  const parsed = spotBidInputsSchema.safeParse(withoutKeys(inputs, OUTPUT_KEYS));
   if (!parsed.success || Object.values(parsed.data).some(isUnknown)) {
     throw new ValidationError(`SpotBid inputs are not valid at apply time: ${parsed.error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") ?? "an input is unknown"}.`);
   }
@@ -257,16 +260,6 @@ function known(inputs: Props): KnownSpotBidInputs {
 }
 
 const OUTPUT_KEYS = ["bidId", "status", "instanceTypeFid", "instanceTypeName", "hourlyCost", "instances", "sshHosts", "createdAt", "__provider"];
-
-function stripOutputs(props: Props): Props {
-  const out = { ...props };
-  for (const key of OUTPUT_KEYS) delete out[key];
-  return dropUndefined(out);
-}
-
-function dropUndefined(props: Props): Props {
-  return Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined));
-}
 
 function sameValue(key: string, olds: Props, news: Props): boolean {
   const a = olds[key];

@@ -11,9 +11,9 @@ import { autoName } from "./auto-name";
 import { generateEd25519KeyPair } from "../ssh/generate-key-pair";
 import { isUnknown, orUnknown, UNKNOWN, zodFailures } from "./check-failures";
 import { plainJson } from "./plain-json";
+import { withoutKeys, type Props } from "./props";
 import { endpointOf, settingsFor } from "./provider-settings";
 
-type Props = Record<string, unknown>;
 
 const publicKeySchema = z.string().superRefine((value, ctx) => {
   const reason = publicKeyProblem(value);
@@ -34,8 +34,7 @@ const REPLACE_KEYS = ["name", "publicKey", "apiUrl", "project"] as const;
 const OUTPUT_KEYS = ["keyId", "privateKey", "fingerprint", "__provider"];
 
 export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-  const input = Object.fromEntries(Object.entries(news).filter(([k, v]) => v !== undefined && !OUTPUT_KEYS.includes(k)));
-  const parsed = sshKeyInputsSchema.safeParse(input);
+  const parsed = sshKeyInputsSchema.safeParse(withoutKeys(news, OUTPUT_KEYS));
   if (!parsed.success) return { inputs: news, failures: zodFailures(parsed.error) };
   const name = autoName(parsed.data.resourceName, parsed.data.name, olds) ?? UNKNOWN;
   const publicKey = typeof parsed.data.publicKey === "string" && !isUnknown(parsed.data.publicKey) ? parsed.data.publicKey.trim() : parsed.data.publicKey;
@@ -71,7 +70,7 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
 
 export async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
   // Only adoptId can change in place; keep what the key already is (and its private half).
-  return { outs: plainJson({ ...olds, ...withoutProvider(news), publicKey: olds.publicKey, privateKey: olds.privateKey, keyId: id }) };
+  return { outs: plainJson({ ...olds, ...withoutKeys(news, ["__provider"]), publicKey: olds.publicKey, privateKey: olds.privateKey, keyId: id }) };
 }
 
 export async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
@@ -89,7 +88,7 @@ export async function remove(id: string, props: Props): Promise<void> {
 function outputs(inputs: Props, key: SshKey, privateKey: string | undefined): Props {
   const publicKey = key.publicKey ?? "";
   return plainJson({
-    ...withoutProvider(inputs),
+    ...withoutKeys(inputs, ["__provider"]),
     keyId: key.fid,
     publicKey,
     fingerprint: publicKey ? fingerprint(publicKey) : "",
@@ -98,14 +97,8 @@ function outputs(inputs: Props, key: SshKey, privateKey: string | undefined): Pr
   });
 }
 
-function withoutProvider(props: Props): Props {
-  const out = { ...props };
-  delete out.__provider;
-  return out;
-}
-
 function known(inputs: Props): SshKeyInputs {
-  const parsed = sshKeyInputsSchema.safeParse(Object.fromEntries(Object.entries(inputs).filter(([k, v]) => v !== undefined && !OUTPUT_KEYS.includes(k))));
+  const parsed = sshKeyInputsSchema.safeParse(withoutKeys(inputs, OUTPUT_KEYS));
   if (!parsed.success || Object.values(parsed.data).some(isUnknown)) throw new ValidationError("SshKey inputs are not valid at apply time.");
   return parsed.data as SshKeyInputs;
 }

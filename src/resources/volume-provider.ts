@@ -7,10 +7,10 @@ import type { Volume } from "../fcp-client/models";
 import { autoName } from "./auto-name";
 import { isUnknown, orUnknown, UNKNOWN, zodFailures } from "./check-failures";
 import { plainJson } from "./plain-json";
+import { withoutKeys, type Props } from "./props";
 import { defaultRegion, endpointOf, settingsFor, type ResolvedSettings } from "./provider-settings";
 import { pollUntil } from "./wait";
 
-type Props = Record<string, unknown>;
 
 const volumeInputsSchema = z.object({
   resourceName: z.string().min(1),
@@ -39,7 +39,7 @@ const REPLACE_KEYS = ["name", "sizeGb", "interface", "region", "apiUrl", "projec
 const OUTPUT_KEYS = ["volumeId", "status", "attachedTo", "__provider"];
 
 export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-  const parsed = volumeInputsSchema.safeParse(withoutOutputs(news));
+  const parsed = volumeInputsSchema.safeParse(withoutKeys(news, OUTPUT_KEYS));
   if (!parsed.success) return { inputs: news, failures: zodFailures(parsed.error) };
   const region = parsed.data.region ?? defaultRegion();
   if (region === undefined) {
@@ -132,21 +132,13 @@ async function find(settings: ResolvedSettings, id: string): Promise<Volume> {
 }
 
 function outputs(inputs: Props, volume: Volume): Props {
-  const base = { ...inputs };
-  delete base.__provider;
-  return plainJson({ ...base, volumeId: volume.fid, status: volume.status, attachedTo: volume.attachedTo });
+  return plainJson({ ...withoutKeys(inputs, ["__provider"]), volumeId: volume.fid, status: volume.status, attachedTo: volume.attachedTo });
 }
 
 function known(inputs: Props): VolumeInputs {
-  const parsed = volumeInputsSchema.safeParse(withoutOutputs(inputs));
+  const parsed = volumeInputsSchema.safeParse(withoutKeys(inputs, OUTPUT_KEYS));
   if (!parsed.success || Object.values(parsed.data).some(isUnknown)) {
     throw new ValidationError("Volume inputs are not valid at apply time.", { field: "sizeGb" });
   }
   return parsed.data as VolumeInputs;
-}
-
-function withoutOutputs(props: Props): Props {
-  const out = Object.fromEntries(Object.entries(props).filter(([, v]) => v !== undefined));
-  for (const key of OUTPUT_KEYS) delete out[key];
-  return out;
 }
