@@ -50,16 +50,6 @@ export const resourceStateSchema = z.object({
   pendingDelete: z.boolean().optional(),
 });
 
-/** Parses one resource of the state file (values still encrypted). */
-export function parseResourceState(raw: unknown): ResourceState {
-  const parsed = resourceStateSchema.parse(raw);
-  return {
-    ...parsed,
-    inputs: parsed.inputs as PropertyMap,
-    outputs: parsed.outputs as PropertyMap,
-  };
-}
-
 export function mapResourceValues(
   r: ResourceState,
   fn: (v: PropertyValue) => PropertyValue,

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { StateFileError } from "./errors";
-import { parseResourceState, resourceStateSchema, type ResourceState } from "./resource-state";
+import { resourceStateSchema, type ResourceState } from "./resource-state";
 import { secretsHeaderSchema, type SecretsHeader } from "./secrets";
 
 const STATE_VERSION = 1;
@@ -53,12 +53,8 @@ export async function readStateFile(file: string): Promise<StateFileContents | u
       `is not a LocalEngine state file (version ${STATE_VERSION}): ${issue?.path.join(".") || "<root>"}: ${issue?.message}`,
     );
   }
-  return {
-    project: parsed.data.project,
-    stack: parsed.data.stack,
-    secrets: parsed.data.secrets,
-    resources: parsed.data.resources.map(parseResourceState),
-  };
+  const { project, stack, secrets, resources } = parsed.data;
+  return { project, stack, secrets, resources };
 }
 
 /** Writes the state file atomically; the file is private to the user (mode 0600). */
