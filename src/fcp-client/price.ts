@@ -1,8 +1,7 @@
 // Prices are dollar strings on the wire ("$15.00") and integer cents inside, so sums of bids
 // never drift by floating-point error.
 import { ValidationError } from "./errors";
-
-const PRICE_STRING = /^\$(\d{1,7})(?:\.(\d{1,2}))?$/;
+import { WIRE_PRICE_PATTERN } from "./schemas/common";
 
 /**
  * Parses a price given as dollars (`15`, `15.5`) or a dollar string (`"$15.00"`, `"$15"`) into
@@ -21,7 +20,7 @@ export function parsePriceCents(value: unknown, field = "price"): number {
     return cents;
   }
   if (typeof value === "string") {
-    const m = PRICE_STRING.exec(value.trim());
+    const m = WIRE_PRICE_PATTERN.exec(value.trim());
     if (!m) {
       throw priceError(field, value, 'must be a dollar string like "$15.00"');
     }
@@ -43,7 +42,7 @@ export function formatPrice(cents: number): string {
 
 /** True when the value is a wire price string exactly as the seed writes it. */
 export function isWirePrice(value: unknown): value is string {
-  return typeof value === "string" && PRICE_STRING.test(value);
+  return typeof value === "string" && WIRE_PRICE_PATTERN.test(value);
 }
 
 function priceError(field: string, value: unknown, why: string): ValidationError {

@@ -17,8 +17,10 @@ export const FID_PREFIX = {
 
 export type FidKind = keyof typeof FID_PREFIX;
 
-/** `"$15.00"`: a dollar sign, dollars, and optionally cents. */
-export const wirePrice = z.string().regex(/^\$\d{1,7}(\.\d{1,2})?$/, 'a dollar string like "$15.00"');
+/** `"$15.00"`: a dollar sign, dollars (group 1), and optionally cents (group 2). */
+export const WIRE_PRICE_PATTERN = /^\$(\d{1,7})(?:\.(\d{1,2}))?$/;
+
+export const wirePrice = z.string().regex(WIRE_PRICE_PATTERN, 'a dollar string like "$15.00"');
 
 /** ISO timestamps; the live service sometimes omits them, so responses treat them as optional. */
 export const isoTimestamp = z.string();
