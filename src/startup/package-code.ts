@@ -1,13 +1,13 @@
 // Deterministic tar.gz of a directory: sorted entries, fixed mtime, normalised owner and mode,
 // gzip without timestamp or OS byte. The same tree gives the same bytes, so `pulumi preview`
 // shows no diff when nothing changed.
-import { createHash } from "node:crypto";
 import { promises as fs, type Stats } from "node:fs";
 import * as path from "node:path";
 import ignore, { type Ignore } from "ignore";
 import { MAX_CODE_PACKAGE_BYTES } from "./constants";
 import { writeTarGz, type TarEntry } from "./deterministic-tar-gz";
 import { CodePackageError, CodePackageTooLargeError } from "./errors";
+import { sha256Hex } from "./hash";
 
 /** Left out of every package unless an ignore file re-includes them with `!pattern`. */
 export const DEFAULT_CODE_EXCLUDES: readonly string[] = [
@@ -255,7 +255,7 @@ export async function packageCode(dir: string, options: PackageCodeOptions = {})
   });
   return {
     bytes,
-    sha256: createHash("sha256").update(bytes).digest("hex"),
+    sha256: sha256Hex(bytes),
     contentSha256: tarSha256,
     files: w.files,
     uncompressedBytes: w.files.reduce((sum, f) => sum + f.size, 0),
