@@ -6,3 +6,4 @@ export { formatPrice, parsePriceCents } from "../src/fcp-client/price";
 export { canonicalInstanceTypeKey, parseInstanceType } from "../src/fcp-client/instance-types";
 export { BUILTIN_INSTANCE_TYPES } from "../src/fcp-client/builtin-catalog";
 export { ValidationError } from "../src/fcp-client/errors";
+export { STARTUP_SCRIPT_LIMIT } from "../src/startup/constants";

@@ -1,5 +1,6 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { z } from "zod";
+import { STARTUP_SCRIPT_LIMIT } from "../fcp";
 import {
   cannotEvaluateUntilApply,
   configSchemaOf,
@@ -10,8 +11,8 @@ import {
   SPOT_BID_TYPE,
 } from "../lib";
 
-/** FCP runs startup scripts of at most 10,000 characters. */
-export const FCP_STARTUP_SCRIPT_LIMIT = 10_000;
+/** FCP runs startup scripts of at most 10,000 characters (the provider's own constant). */
+export const FCP_STARTUP_SCRIPT_LIMIT = STARTUP_SCRIPT_LIMIT;
 
 export const startupScriptSizeConfig = z
   .object({
