@@ -368,7 +368,7 @@ export class FcpClient {
    * one listing, and bids listed within `maxAgeMs` are served from the cache.
    */
   async getBid(fid: string, options: GetBidOptions = {}): Promise<Bid> {
-    const project = this.shared.options.project ? await this.resolveProjectFid(undefined, options) : undefined;
+    const project = await this.optionalProject(undefined, options);
     return this.bidCache(project, options).get(fid, options.maxAgeMs, options.signal);
   }
 
@@ -387,7 +387,7 @@ export class FcpClient {
     }
     const path = `/v2/spot/bids/${encodeURIComponent(fid)}`;
     const res = await this.call({ method: "PATCH", path, body: stripUndefined(wire) }, options, true);
-    const project = this.shared.options.project ? await this.resolveProjectFid(undefined, options) : undefined;
+    const project = await this.optionalProject(undefined, options);
     const cache = this.bidCache(project);
     const parsed = bidWire.safeParse(unwrapData(res.body));
     if (parsed.success) {
@@ -405,7 +405,7 @@ export class FcpClient {
    */
   async cancelBid(fid: string, options: RequestOptions = {}): Promise<boolean> {
     const deleted = await this.deleteIgnoringNotFound(`/v2/spot/bids/${encodeURIComponent(fid)}`, options);
-    const project = this.shared.options.project ? await this.resolveProjectFid(undefined, options).catch(() => undefined) : undefined;
+    const project = await this.optionalProject(undefined, options).catch(() => undefined);
     this.bidCache(project).markCancelled(fid);
     return deleted;
   }
