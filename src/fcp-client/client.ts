@@ -500,8 +500,7 @@ export class FcpClient {
 
   /** One logical request: attempts with retries for idempotent methods. */
   private async call(req: HttpRequest, options: RequestOptions, idempotent: boolean): Promise<HttpResponse> {
-    const merged = { ...this.defaults, ...stripUndefined(options) };
-    const policy = { ...this.shared.policy, maxRetries: merged.maxRetries ?? this.shared.policy.maxRetries };
+    const { merged, policy } = this.callSettings(options);
     return withRetry(
       () => this.shared.transport.request({ ...req, timeoutMs: merged.timeoutMs, signal: merged.signal }),
       { policy, clock: this.shared.clock, idempotent, signal: merged.signal },
@@ -518,8 +517,7 @@ export class FcpClient {
     matches: (t: T) => boolean,
     createdAt: (t: T) => string | undefined,
   ): Promise<T> {
-    const merged = { ...this.defaults, ...stripUndefined(options) };
-    const policy = { ...this.shared.policy, maxRetries: merged.maxRetries ?? this.shared.policy.maxRetries };
+    const { merged, policy } = this.callSettings(options);
     // One key for every send of this logical create, for servers that honour idempotency keys.
     const idempotencyKey = `pulumi-fcp-${randomBytes(12).toString("hex")}`;
     return createSafely({
@@ -542,6 +540,12 @@ export class FcpClient {
       matches,
       createdAt,
     });
+  }
+
+  /** Per-call options over this client's defaults, and the retry policy they give. */
+  private callSettings(options: RequestOptions): { merged: RequestOptions; policy: RetryPolicy } {
+    const merged = { ...this.defaults, ...stripUndefined(options) };
+    return { merged, policy: { ...this.shared.policy, maxRetries: merged.maxRetries ?? this.shared.policy.maxRetries } };
   }
 
   private async deleteIgnoringNotFound(path: string, options: RequestOptions): Promise<boolean> {
