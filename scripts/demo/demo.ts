@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { FcpClient, closeSharedFcpClients } from "pulumi-fcp";
+import { FcpClient, TERMINAL_BID_STATUSES, closeSharedFcpClients } from "pulumi-fcp";
 import { startEmulator } from "pulumi-fcp/emulator";
 import { runWithLocalEngine } from "./local-engine-run";
 import { runWithPulumiCli } from "./pulumi-cli-run";
@@ -38,7 +38,7 @@ async function main(): Promise<number> {
       await runWithLocalEngine({ emulator, work, env });
     }
 
-    const live = (await client.listBids()).filter((b) => !["cancelled", "terminated", "completed", "failed"].includes(b.status));
+    const live = (await client.listBids()).filter((b) => !TERMINAL_BID_STATUSES.includes(b.status));
     heading("After destroy");
     line(`live bids: ${live.length}, volumes: ${(await client.listVolumes()).length}, SSH keys: ${(await client.listSshKeys()).length}`);
     line(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);

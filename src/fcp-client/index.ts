@@ -13,3 +13,4 @@ export * from "./instance-types";
 export * from "./builtin-catalog";
 export * from "./config";
 export * from "./client-registry";
+export { BID_STATUSES, INSTANCE_STATUSES, TERMINAL_BID_STATUSES } from "./schemas/status";

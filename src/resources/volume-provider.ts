@@ -4,6 +4,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { APIError, FlowError, ValidationError } from "../fcp-client/errors";
 import type { Volume } from "../fcp-client/models";
+import { TERMINAL_BID_STATUSES } from "../fcp-client/schemas/status";
 import { autoName } from "./auto-name";
 import { isUnknown, orUnknown, UNKNOWN, zodFailures } from "./check-failures";
 import { plainJson } from "./plain-json";
@@ -57,10 +58,10 @@ export async function diff(_id: string, olds: Props, news: Props): Promise<pulum
 
 export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
   const args = known(inputs);
-  const { client } = settingsFor(args);
+  const settings = settingsFor(args);
   let volume: Volume;
   if (args.adoptId) {
-    volume = await find(settingsFor(args), args.adoptId);
+    volume = await find(settings, args.adoptId);
     const problems: string[] = [];
     if (volume.sizeGb !== args.sizeGb) problems.push(`its size is ${volume.sizeGb} GB, not ${args.sizeGb}`);
     if (volume.interface !== args.interface) problems.push(`its interface is ${volume.interface}, not ${args.interface}`);
@@ -72,7 +73,7 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
       });
     }
   } else {
-    volume = await client.createVolume({ name: args.name, sizeGb: args.sizeGb, interface: args.interface, region: args.region });
+    volume = await settings.client.createVolume({ name: args.name, sizeGb: args.sizeGb, interface: args.interface, region: args.region });
   }
   return { id: volume.fid, outs: outputs(inputs, volume) };
 }
@@ -117,7 +118,7 @@ export async function remove(id: string, props: Props): Promise<void> {
 
 async function liveBidsUsing(settings: ResolvedSettings, volumeId: string) {
   const bids = await settings.client.listBids();
-  return bids.filter((b) => b.volumes.includes(volumeId) && !["cancelled", "terminated", "completed", "failed", "deactivated"].includes(b.status));
+  return bids.filter((b) => b.volumes.includes(volumeId) && !TERMINAL_BID_STATUSES.includes(b.status));
 }
 
 async function find(settings: ResolvedSettings, id: string): Promise<Volume> {
