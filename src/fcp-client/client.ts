@@ -360,7 +360,7 @@ export class FcpClient {
    * `for await (const bid of client.listBids())` to stream.
    */
   listBids(filter: ListBidsFilter = {}, options: RequestOptions = {}): PagedList<Bid> {
-    return this.paged("/v2/spot/bids", bidWire, filter, options, toBid);
+    return this.paged("/v2/spot/bids", bidWire, () => this.filterQuery(filter, options), options, toBid);
   }
 
   /**
@@ -414,7 +414,7 @@ export class FcpClient {
 
   /** `GET /v2/instances`, every page (awaitable and async-iterable). */
   listInstances(filter: ListInstancesFilter = {}, options: RequestOptions = {}): PagedList<Instance> {
-    return this.paged("/v2/instances", instanceWire, filter, options, (i) => i);
+    return this.paged("/v2/instances", instanceWire, () => this.filterQuery(filter, options), options, (i) => i);
   }
 
   // --- Volumes ------------------------------------------------------------------------------
@@ -558,33 +558,37 @@ export class FcpClient {
     }
   }
 
+  /** A listing of every page; `query` is resolved once, on the first page. */
   private paged<W extends z.ZodTypeAny, T>(
     path: string,
     schema: W,
-    filter: ListInstancesFilter,
+    query: () => Promise<HttpRequest["query"]>,
     options: RequestOptions,
     map: (w: z.output<W>) => T,
   ): PagedList<T> {
     const pageSchema = pageOf(schema);
-    let project: Promise<string | undefined> | undefined;
+    let resolved: Promise<HttpRequest["query"]> | undefined;
     return new PagedList<T>(
       async (cursor): Promise<Page<T>> => {
-        project ??= this.optionalProject(filter.project, options);
-        const query = {
-          project: await project,
-          instance_type: filter.instanceType,
-          region: filter.region,
-          status: filter.status,
-          bid: filter.bid,
-          limit: this.shared.options.pageSize,
-          next_cursor: cursor,
-        };
-        const res = await this.call({ method: "GET", path, query }, options, true);
+        resolved ??= query();
+        const res = await this.call({ method: "GET", path, query: { ...(await resolved), next_cursor: cursor } }, options, true);
         const page = parse(pageSchema, res.body, `GET ${path}`);
         return { data: (page.data as Array<z.output<W>>).map(map), nextCursor: page.nextCursor };
       },
       { maxPages: this.shared.options.maxPages, what: `GET ${path}` },
     );
+  }
+
+  /** The query of a filtered listing (bids, instances): project resolved, configured page size. */
+  private async filterQuery(filter: ListInstancesFilter, options: RequestOptions): Promise<HttpRequest["query"]> {
+    return {
+      project: await this.optionalProject(filter.project, options),
+      instance_type: filter.instanceType,
+      region: filter.region,
+      status: filter.status,
+      bid: filter.bid,
+      limit: this.shared.options.pageSize,
+    };
   }
 
   private listAll<W extends z.ZodTypeAny, T>(
@@ -594,15 +598,7 @@ export class FcpClient {
     options: RequestOptions,
     map: (w: z.output<W>) => T,
   ): Promise<T[]> {
-    const pageSchema = pageOf(schema);
-    return new PagedList<T>(
-      async (cursor) => {
-        const res = await this.call({ method: "GET", path, query: { ...query, next_cursor: cursor } }, options, true);
-        const page = parse(pageSchema, res.body, `GET ${path}`);
-        return { data: (page.data as Array<z.output<W>>).map(map), nextCursor: page.nextCursor };
-      },
-      { maxPages: this.shared.options.maxPages, what: `GET ${path}` },
-    ).toArray();
+    return this.paged(path, schema, async () => query, options, map).toArray();
   }
 
   private async optionalProject(project: string | undefined, options: RequestOptions): Promise<string | undefined> {
