@@ -23,7 +23,7 @@ import {
 } from "./property-values";
 import type { ProviderClient, ResourceRef } from "./provider-plugin";
 import { dependenciesOf, type ResourceState } from "./resource-state";
-import type { OpType, PolicyViolation, ResourceOp } from "./result";
+import { resourceOp, type OpType, type PolicyViolation, type ResourceOp } from "./result";
 import { makeUrn } from "./urn";
 
 export interface DeploymentOptions {
@@ -163,16 +163,7 @@ export class Deployment implements RegistrationHandler {
   }
 
   private record(goal: Goal, op: OpType): ResourceOp {
-    const entry: ResourceOp = {
-      urn: goal.urn,
-      type: goal.type,
-      name: goal.name,
-      op,
-      status: "planned",
-      changedKeys: [],
-      replaceKeys: [],
-      deleteBeforeReplace: false,
-    };
+    const entry = resourceOp(goal, op, "planned");
     this.ops.push(entry);
     return entry;
   }

@@ -15,7 +15,7 @@ import { runProgram, type PulumiProgram } from "./program-runner";
 import { ProviderPlugin } from "./provider-plugin";
 import { refreshResources } from "./refresh";
 import { dependenciesOf, type ResourceState } from "./resource-state";
-import { summarize, type Diagnostic, type OperationResult, type OutputValue, type PolicyViolation, type ResourceOp } from "./result";
+import { resourceOp, summarize, type Diagnostic, type OperationResult, type OutputValue, type PolicyViolation, type ResourceOp } from "./result";
 import { stackOutputsOf } from "./stack-outputs";
 import { acquireStateLock } from "./state-lock";
 import { StateStore } from "./state-store";
@@ -284,16 +284,7 @@ export class LocalEngine {
       let working = [...resources];
       const ops: ResourceOp[] = [];
       const errors = await forEachInReverseDependencyOrder(resources, dependenciesOf, this.parallel, async (r) => {
-        const op: ResourceOp = {
-          urn: r.urn,
-          type: r.type,
-          name: r.name,
-          op: "delete",
-          status: "failed",
-          changedKeys: [],
-          replaceKeys: [],
-          deleteBeforeReplace: false,
-        };
+        const op = resourceOp(r, "delete", "failed");
         ops.push(op);
         try {
           await deleteFromProvider(() => this.provider(), r);

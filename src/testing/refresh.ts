@@ -10,7 +10,7 @@ import {
 } from "./property-values";
 import type { ProviderClient } from "./provider-plugin";
 import type { ResourceState } from "./resource-state";
-import type { ResourceOp } from "./result";
+import { resourceOp, type ResourceOp } from "./result";
 
 export interface RefreshOptions {
   resources: readonly ResourceState[];
@@ -35,16 +35,7 @@ export async function refreshResources(options: RefreshOptions): Promise<Refresh
   await Promise.all(
     targets.map((r) =>
       limiter.run(async () => {
-        const op: ResourceOp = {
-          urn: r.urn,
-          type: r.type,
-          name: r.name,
-          op: "same",
-          status: "done",
-          changedKeys: [],
-          replaceKeys: [],
-          deleteBeforeReplace: false,
-        };
+        const op = resourceOp(r, "same", "done");
         ops.push(op);
         if (errors.length > 0) {
           op.status = "skipped";

@@ -64,6 +64,11 @@ export interface OperationResult {
   pluginStdout: string;
 }
 
+/** The entry of one resource's op, before any key is known to have changed. */
+export function resourceOp(r: Pick<ResourceOp, "urn" | "type" | "name">, op: OpType, status: OpStatus): ResourceOp {
+  return { urn: r.urn, type: r.type, name: r.name, op, status, changedKeys: [], replaceKeys: [], deleteBeforeReplace: false };
+}
+
 export function summarize(ops: readonly ResourceOp[]): Record<OpType, number> {
   const summary: Record<OpType, number> = { create: 0, update: 0, replace: 0, delete: 0, same: 0 };
   for (const op of ops) {
