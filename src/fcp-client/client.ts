@@ -369,7 +369,7 @@ export class FcpClient {
    */
   async getBid(fid: string, options: GetBidOptions = {}): Promise<Bid> {
     const project = await this.optionalProject(undefined, options);
-    return this.bidCache(project, options).get(fid, options.maxAgeMs, options.signal);
+    return this.bidCache(project).get(fid, options.maxAgeMs, options.signal);
   }
 
   /** `PATCH /v2/spot/bids/{fid}`: only the limit price and the paused flag can change. */
@@ -606,15 +606,18 @@ export class FcpClient {
     return this.resolveProjectFid(project, options);
   }
 
-  private bidCache(project: string | undefined, options: RequestOptions = {}): BidCache {
+  private bidCache(project: string | undefined): BidCache {
     const key = project ?? "";
     let cache = this.shared.bidCaches.get(key);
     if (!cache) {
+      // The cache outlives this call and its listings serve every caller (and every `withOptions`
+      // copy), so they run with the client's own settings: no caller's per-call options.
+      const configured = new FcpClient(this.shared.options, this.shared, {});
       cache = new BidCache({
         ttlMs: this.shared.options.bidCacheTtlMs ?? 2000,
         now: () => this.shared.clock.now(),
         scope: project ? `project ${project}` : undefined,
-        listAll: () => this.listBids({ project }, { timeoutMs: options.timeoutMs, maxRetries: options.maxRetries }).toArray(),
+        listAll: () => configured.listBids({ project }).toArray(),
       });
       this.shared.bidCaches.set(key, cache);
     }

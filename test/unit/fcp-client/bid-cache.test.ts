@@ -7,10 +7,15 @@ const PAGE = 100;
 describe("getBid shares listings (single-flight + short TTL + write-through)", () => {
   let server: ScriptedServer;
   let bids: Array<ReturnType<typeof wireBid>>;
+  let failListings = 0;
   beforeAll(async () => {
     server = await startScriptedServer((req, res) => {
       if (req.path === "/v2/projects") return json(res, 200, PROJECTS);
       if (req.path === "/v2/spot/bids" && req.method === "GET") {
+        if (failListings > 0) {
+          failListings--;
+          return json(res, 503, { detail: "busy" });
+        }
         const start = Number(req.query.get("next_cursor") ?? 0);
         const data = bids.slice(start, start + PAGE);
         return json(res, 200, { data, next_cursor: start + PAGE < bids.length ? String(start + PAGE) : null });
@@ -28,6 +33,7 @@ describe("getBid shares listings (single-flight + short TTL + write-through)", (
   afterAll(() => server.close());
   beforeEach(() => {
     server.requests.length = 0;
+    failListings = 0;
     bids = Array.from({ length: 500 }, (_, i) => wireBid(i));
   });
 
@@ -121,6 +127,15 @@ describe("getBid shares listings (single-flight + short TTL + write-through)", (
     bids = bids.filter((b) => b.fid !== "bid_000007");
     fake.advance(5000);
     await expect(c.getBid("bid_000007")).rejects.toBeInstanceOf(TaskNotFoundError);
+    await c.close();
+  });
+
+  it("runs a shared listing with the client's retry settings, not those of the caller that made the cache", async () => {
+    const c = client();
+    // The first lookup builds the project's cache; its per-call maxRetries: 0 is its own business.
+    await c.getBid("bid_000001", { maxRetries: 0 });
+    failListings = 1;
+    await expect(c.getBid("bid_000002", { maxAgeMs: 0 })).resolves.toMatchObject({ fid: "bid_000002" });
     await c.close();
   });
 });
