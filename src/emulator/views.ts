@@ -1,5 +1,6 @@
 // Records as the API shows them: the seed's field names, "$X.XX" prices, ISO timestamps.
 import { formatPrice } from "../fcp-client/price";
+import { parseSshDestination } from "../fcp-client/schemas/instance";
 import { freeCapacity, heldByPool } from "./market";
 import {
   isLiveBid,
@@ -52,7 +53,7 @@ export function instanceView(i: InstanceRecord) {
     status: i.status,
     ssh_destination: reachable ? i.sshDestination : null,
     // Deprecated in the seed, kept for old clients: the host part of ssh_destination.
-    public_ip: reachable ? hostOf(i.sshDestination) : null,
+    public_ip: reachable ? (parseSshDestination(i.sshDestination)?.host ?? null) : null,
     private_ip: i.privateIp,
     created_at: iso(i.createdAt),
     terminated_at: i.terminatedAt === null ? null : iso(i.terminatedAt),
@@ -102,10 +103,4 @@ export function auctionView(m: MarketRecord, free: number) {
 export function availabilityView(state: EmulatorState) {
   const held = heldByPool(state);
   return state.market.map((m) => auctionView(m, freeCapacity(state, m, held)));
-}
-
-function hostOf(destination: string): string {
-  const v6 = /^\[([^\]]+)\]/.exec(destination);
-  if (v6) return v6[1];
-  return destination.split(":")[0];
 }
