@@ -6,7 +6,7 @@ import { BUILTIN_INSTANCE_TYPES, BUILTIN_REGIONS, BUILTIN_SHORT_NAMES } from "..
 import { formatPrice, parsePriceCents } from "../fcp-client/price";
 import { ok, type ApiHandler } from "./api";
 import { fidFor } from "./ids";
-import { endBid, freeCapacity, heldByPool, poolKey } from "./market";
+import { endBid, findPool, freeCapacity, heldByPool, poolKey } from "./market";
 import { faultConfig, type FaultConfig, type FaultInjector } from "./faults";
 import { invalid, notFound, show } from "./problem";
 import type { RequestCounts, RequestLog } from "./request-log";
@@ -96,7 +96,7 @@ export class EmulatorAdmin {
       (state) => {
         for (const u of resolved) {
           if (u.priceCents === undefined || u.capacity === undefined) {
-            if (!state.market.some((m) => m.instanceType === u.instanceType && m.region === u.region)) {
+            if (!findPool(state, u.instanceType, u.region)) {
               throw invalid(
                 "capacity",
                 u.capacity ?? null,
@@ -106,7 +106,7 @@ export class EmulatorAdmin {
           }
         }
         for (const u of resolved) {
-          let pool = state.market.find((m) => m.instanceType === u.instanceType && m.region === u.region);
+          let pool = findPool(state, u.instanceType, u.region);
           if (!pool) {
             pool = {
               auctionFid: fidFor("auction", state.seed, `${u.instanceType}/${u.region}`),
