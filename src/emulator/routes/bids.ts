@@ -89,8 +89,8 @@ function checkSshKeys(state: EmulatorState, project: string, keys: readonly stri
     if (seen.has(fid)) throw invalid(field, fid, `SSH key ${show(fid)} is listed twice.`);
     seen.add(fid);
     const key = state.sshKeys[fid];
-    const inProject = Object.values(state.sshKeys).filter((k) => k.project === project).map((k) => k.fid);
     if (!key || key.project !== project) {
+      const inProject = Object.values(state.sshKeys).filter((k) => k.project === project).map((k) => k.fid);
       const byName = Object.values(state.sshKeys).find((k) => k.name === fid && k.project === project);
       const hint = byName ? ` ${show(fid)} is the name of ${byName.fid}: send the FID.` : " GET /v2/ssh-keys lists them; create one with POST /v2/ssh-keys.";
       throw invalid(field, fid, `Unknown SSH key ${show(fid)} in project ${project}.${hint}`, inProject.slice(0, 50));
