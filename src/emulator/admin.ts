@@ -5,8 +5,7 @@ import { z } from "zod";
 import { BUILTIN_INSTANCE_TYPES, BUILTIN_REGIONS, BUILTIN_SHORT_NAMES } from "../fcp-client/builtin-catalog";
 import { formatPrice, parsePriceCents } from "../fcp-client/price";
 import { ok, type ApiHandler } from "./api";
-import { fidFor } from "./ids";
-import { endBid, findPool, freeCapacity, heldByPool, poolKey } from "./market";
+import { auctionFidFor, endBid, findPool, freeCapacity, heldByPool, poolKey } from "./market";
 import { faultConfig, type FaultConfig, type FaultInjector } from "./faults";
 import { invalid, notFound, show } from "./problem";
 import type { RequestCounts, RequestLog } from "./request-log";
@@ -109,7 +108,7 @@ export class EmulatorAdmin {
           let pool = findPool(state, u.instanceType, u.region);
           if (!pool) {
             pool = {
-              auctionFid: fidFor("auction", state.seed, `${u.instanceType}/${u.region}`),
+              auctionFid: auctionFidFor(state.seed, u.instanceType, u.region),
               instanceType: u.instanceType,
               region: u.region,
               priceCents: 0,

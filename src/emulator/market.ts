@@ -5,6 +5,7 @@
 // function of the state and the time: the same inputs give the same market, so statuses can be
 // recomputed after a restart instead of saved on every tick.
 import type { FidKind } from "../fcp-client/schemas/common";
+import { fidFor } from "./ids";
 import { privateIpFor, type SshEndpointAllocator } from "./ssh-endpoints";
 import { isLiveBid, type BidRecord, type EmulatorBidStatus, type EmulatorState, type MarketRecord } from "./state";
 
@@ -20,6 +21,11 @@ const TIMELINE: readonly EmulatorBidStatus[] = ["provisioning", "allocated", "ru
 
 export function poolKey(instanceType: string, region: string): string {
   return `${instanceType}/${region}`;
+}
+
+/** A pool's auction FID: the same for a seeded pool and for one the admin API opens later. */
+export function auctionFidFor(seed: number, instanceType: string, region: string): string {
+  return fidFor("auction", seed, poolKey(instanceType, region));
 }
 
 export function findPool(state: EmulatorState, instanceType: string, region: string): MarketRecord | undefined {

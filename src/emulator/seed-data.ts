@@ -4,6 +4,7 @@
 // easiest in us-central1-b), but a100 and 8xh100 are in both US zones so examples work.
 import { BUILTIN_INSTANCE_TYPES, BUILTIN_REGIONS } from "../fcp-client/builtin-catalog";
 import { fidFor } from "./ids";
+import { auctionFidFor } from "./market";
 import type { EmulatorState, MarketRecord } from "./state";
 
 export const EMULATOR_PROJECT_NAME = "my-project";
@@ -49,7 +50,7 @@ export function defaultMarket(seed: number): MarketRecord[] {
       const offer = offers[region];
       if (!offer) continue;
       market.push({
-        auctionFid: fidFor("auction", seed, `${type.fid}/${region}`),
+        auctionFid: auctionFidFor(seed, type.fid, region),
         instanceType: type.fid,
         region,
         priceCents: offer.priceCents,
