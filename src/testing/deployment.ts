@@ -110,6 +110,13 @@ export class Deployment implements RegistrationHandler {
     }
   }
 
+  /** Keeps the old copy of a resource replaced create-before-delete until the deletes at the end. */
+  private retire(old: ResourceState): void {
+    const pending = { ...old, pendingDelete: true };
+    this.replaced.add(pending);
+    this.put(old, pending);
+  }
+
   private remove(r: ResourceState): void {
     this.working = this.working.filter((x) => x !== r);
   }
@@ -120,19 +127,16 @@ export class Deployment implements RegistrationHandler {
     }
   }
 
-  private parseGoal(req: resproto.RegisterResourceRequest): Goal {
-    const type = req.getType();
-    const name = req.getName();
+  private parseGoal(req: resproto.RegisterResourceRequest, urn: string): Goal {
     const parent = req.getParent() || undefined;
-    const urn = makeUrn(this.options.stack, this.options.project, type, name, parent);
     const propertyDependencies: Record<string, string[]> = {};
     for (const [key, deps] of req.getPropertydependenciesMap().entries()) {
       propertyDependencies[key] = deps.getUrnsList();
     }
     return {
       urn,
-      type,
-      name,
+      type: req.getType(),
+      name: req.getName(),
       custom: req.getCustom(),
       ...(parent ? { parent } : {}),
       inputs: toPropertyMap(req.getObject()?.toJavaScript() ?? {}, `inputs of ${urn}`),
@@ -169,9 +173,7 @@ export class Deployment implements RegistrationHandler {
   }
 
   async registerResource(req: resproto.RegisterResourceRequest): Promise<resproto.RegisterResourceResponse> {
-    const type = req.getType();
-    const name = req.getName();
-    const urn = makeUrn(this.options.stack, this.options.project, type, name, req.getParent() || undefined);
+    const urn = makeUrn(this.options.stack, this.options.project, req.getType(), req.getName(), req.getParent() || undefined);
     if (this.seen.has(urn)) {
       this.stop(new ResourceOperationError(urn, "check", "the program declares this URN twice; resource names must be unique per type and parent."));
       return this.respond(urn);
@@ -179,7 +181,7 @@ export class Deployment implements RegistrationHandler {
     this.seen.add(urn);
     let goal: Goal;
     try {
-      goal = this.parseGoal(req);
+      goal = this.parseGoal(req, urn);
       if (req.getImportid()) {
         throw new ResourceOperationError(urn, "create", "the import option is not supported (dynamic resources cannot be imported).");
       }
@@ -338,9 +340,7 @@ export class Deployment implements RegistrationHandler {
     }
     const next: ResourceState = { ...planned, outputs: planned.inputs };
     if (op === "replace" && old) {
-      const pending = { ...old, pendingDelete: true };
-      this.replaced.add(pending);
-      this.put(old, pending);
+      this.retire(old);
       this.put(undefined, next);
     } else {
       if (op === "update" && old) {
@@ -364,27 +364,22 @@ export class Deployment implements RegistrationHandler {
       id = created.id;
       outputs = finalizeOutputs(created.properties, planned.inputs, planned.additionalSecretOutputs);
     } catch (err) {
-      const init = err instanceof ResourceOperationError ? err.initFailure : undefined;
-      if (!init) {
+      if (!(err instanceof ResourceOperationError) || !err.initFailure) {
         throw err;
       }
       // The provider created something that did not become ready: keep it, as the CLI does.
-      failure = err as ResourceOperationError;
-      id = init.id;
-      outputs = this.initFailureOutputs(init, planned);
+      failure = err;
+      id = err.initFailure.id;
+      outputs = this.initFailureOutputs(err.initFailure, planned);
     }
     const next: ResourceState = { ...planned, id, outputs };
     if (failure?.initFailure) {
-      next.initErrors = failure.initFailure.reasons.length > 0 ? failure.initFailure.reasons : [failure.message];
+      next.initErrors = initErrorsOf(failure.initFailure, failure);
     }
     if (replacing) {
-      const pending = { ...replacing, pendingDelete: true };
-      this.replaced.add(pending);
-      this.put(replacing, pending);
-      this.put(undefined, next);
-    } else {
-      this.put(undefined, next);
+      this.retire(replacing);
     }
+    this.put(undefined, next);
     await this.persist();
     if (failure) {
       throw failure;
@@ -422,7 +417,7 @@ export class Deployment implements RegistrationHandler {
           ...planned,
           id,
           outputs: this.initFailureOutputs(init, planned),
-          initErrors: init.reasons.length > 0 ? init.reasons : [(err as Error).message],
+          initErrors: initErrorsOf(init, err as Error),
         });
         await this.persist();
       }
@@ -505,6 +500,11 @@ export class Deployment implements RegistrationHandler {
       );
     }
   }
+}
+
+/** What state records about a failed initialization: the provider's reasons, else the error. */
+function initErrorsOf(init: InitFailure, err: Error): string[] {
+  return init.reasons.length > 0 ? init.reasons : [err.message];
 }
 
 function failuresMessage(failures: readonly { property?: string; reason: string }[]): string {
