@@ -470,6 +470,13 @@ export class FcpClient {
    * returns `privateKey` once: keep it secret.
    */
   async createSshKey(input: CreateSshKeyInput, options: RequestOptions = {}): Promise<SshKey> {
+    if (input.publicKey !== undefined && /PRIVATE KEY/.test(input.publicKey)) {
+      // Refused here, so a private key never leaves this machine (nor comes back in an error).
+      throw new ValidationError("publicKey holds a private key; send the public half (the .pub file's line) instead.", {
+        field: "publicKey",
+        suggestions: ["Leave publicKey out to have FCP generate a pair, or pass the contents of the .pub file."],
+      });
+    }
     const project = await this.resolveProjectFid(input.project, options);
     const body = validateRequest(createSshKeyRequestWire, { name: input.name, project, public_key: input.publicKey });
     const samePublicKey = (k: SshKey) => !input.publicKey || !k.publicKey || sameKey(k.publicKey, input.publicKey);

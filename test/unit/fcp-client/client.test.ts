@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FcpClient } from "../../../src/fcp-client/client";
 import { closeSharedFcpClients, sharedFcpClient } from "../../../src/fcp-client/client-registry";
+import { ValidationError } from "../../../src/fcp-client/errors";
 import { CLIENT_VERSION } from "../../../src/fcp-client/http";
 import { PROJECTS, type RecordedRequest, type ScriptedServer, json, startScriptedServer, wireBid } from "./scripted-server";
 
@@ -204,6 +205,15 @@ describe("FcpClient endpoints over real HTTP", () => {
     expect(server.requests.at(-1)!.body).toEqual({ name: "k", project: "proj_abc123", public_key: "ssh-ed25519 AAAA k" });
     await expect(client.listSshKeys()).resolves.toHaveLength(1);
     await expect(client.deleteSshKey("ssh-key_1")).resolves.toBe(true);
+  });
+
+  it("refuses a private key passed as publicKey before any request, without quoting it", async () => {
+    const privateKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
+    const error = await client.createSshKey({ name: "k", publicKey: privateKey }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(String(error)).toMatch(/publicKey holds a private key/);
+    expect(JSON.stringify(error) + String(error)).not.toContain("b3BlbnNzaC1rZXktdjEAAAAA");
+    expect(server.requests).toHaveLength(0);
   });
 
   it("rejects a response of the wrong shape with a ProviderError", async () => {
