@@ -9,7 +9,7 @@ import { Deployment } from "./deployment";
 import { DeploymentError, LocalEngineError, ResourceOperationError } from "./errors";
 import { forEachInReverseDependencyOrder } from "./graph";
 import { EngineMonitor } from "./mock-monitor";
-import type { PluginProcess } from "./plugin-process";
+import type { PluginContext, PluginProcess } from "./plugin-process";
 import { PolicyAnalyzer, type PolicyPackConfig } from "./policy-analyzer";
 import { runProgram, type PulumiProgram } from "./program-runner";
 import { ProviderPlugin } from "./provider-plugin";
@@ -156,12 +156,10 @@ export class LocalEngine {
   private readonly organization: string;
   private readonly stateFile: string;
   private readonly cwd: string;
-  private readonly env: NodeJS.ProcessEnv;
   private readonly parallel: number;
   private readonly config: ResolvedConfig;
   private readonly packs: { dir: string; config?: PolicyPackConfig }[];
-  private readonly startTimeoutMs: number;
-  private readonly operationTimeoutMs?: number;
+  private readonly pluginContext: PluginContext;
   private readonly store: StateStore;
   private readonly started: PluginProcess[] = [];
   private providerPlugin?: ProviderPlugin;
@@ -188,11 +186,16 @@ export class LocalEngine {
     this.organization = options.organization ?? "organization";
     this.cwd = path.resolve(options.cwd ?? process.cwd());
     this.stateFile = path.resolve(this.cwd, options.stateFile);
-    this.env = { ...process.env, ...options.env };
     this.parallel = options.parallel ?? 10;
     this.config = resolveConfig(options.project, options.config);
-    this.startTimeoutMs = options.pluginStartTimeoutMs ?? 60_000;
-    this.operationTimeoutMs = options.operationTimeoutMs;
+    this.pluginContext = {
+      env: { ...process.env, ...options.env },
+      project: this.project,
+      stack: this.stack,
+      organization: this.organization,
+      startTimeoutMs: options.pluginStartTimeoutMs ?? 60_000,
+      operationTimeoutMs: options.operationTimeoutMs,
+    };
     const packConfig = options.policyPackConfig ?? {};
     const packs = options.policyPacks ?? [];
     for (const key of Object.keys(packConfig)) {
@@ -418,18 +421,7 @@ export class LocalEngine {
     if (this.closed) {
       return Promise.reject(new LocalEngineError("this LocalEngine is closed."));
     }
-    this.providerStarting ??= ProviderPlugin.start(
-      {
-        cwd: this.cwd,
-        env: this.env,
-        project: this.project,
-        stack: this.stack,
-        organization: this.organization,
-        startTimeoutMs: this.startTimeoutMs,
-        operationTimeoutMs: this.operationTimeoutMs,
-      },
-      providerConfigArgs(this.config),
-    )
+    this.providerStarting ??= ProviderPlugin.start({ ...this.pluginContext, cwd: this.cwd }, providerConfigArgs(this.config))
       .then((p) => {
         this.providerPlugin = p;
         this.started.push(p.output);
@@ -447,18 +439,7 @@ export class LocalEngine {
     }
     this.analyzerStarting ??= (async () => {
       const settled = await Promise.allSettled(
-        this.packs.map((pack) =>
-          PolicyAnalyzer.start({
-            packDir: pack.dir,
-            config: pack.config,
-            env: this.env,
-            project: this.project,
-            stack: this.stack,
-            organization: this.organization,
-            startTimeoutMs: this.startTimeoutMs,
-            operationTimeoutMs: this.operationTimeoutMs,
-          }),
-        ),
+        this.packs.map((pack) => PolicyAnalyzer.start({ ...this.pluginContext, packDir: pack.dir, config: pack.config })),
       );
       const started = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
       const failed = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");

@@ -3,15 +3,24 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { PluginError } from "./errors";
 
-export interface PluginProcessOptions {
+/** What the engine gives every plugin it starts. */
+export interface PluginContext {
+  env: NodeJS.ProcessEnv;
+  project: string;
+  stack: string;
+  organization: string;
+  startTimeoutMs: number;
+  /** Deadline of each gRPC call; none when absent. */
+  operationTimeoutMs?: number;
+}
+
+export interface PluginProcessOptions extends PluginContext {
   /** Name used in errors and output headings, e.g. `dynamic-provider`. */
   name: string;
   /** Script run with the current Node binary. */
   script: string;
   args: readonly string[];
   cwd: string;
-  env: NodeJS.ProcessEnv;
-  startTimeoutMs: number;
 }
 
 /** Output kept per stream; older output is dropped past this size. */
@@ -84,7 +93,13 @@ export class PluginProcess {
   static async start(options: PluginProcessOptions): Promise<{ plugin: PluginProcess; port: number }> {
     const child = spawn(process.execPath, [options.script, ...options.args], {
       cwd: options.cwd,
-      env: options.env,
+      // The CLI tells Node.js plugins their stack through these.
+      env: {
+        ...options.env,
+        PULUMI_NODEJS_PROJECT: options.project,
+        PULUMI_NODEJS_STACK: options.stack,
+        PULUMI_NODEJS_ORGANIZATION: options.organization,
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const plugin = new PluginProcess(options.name, child);

@@ -8,7 +8,7 @@ import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
 import { LocalEngineError, PluginError } from "./errors";
 import { grpcErrorDetail, unaryCall } from "./grpc-call";
-import { PluginProcess } from "./plugin-process";
+import { PluginProcess, type PluginContext } from "./plugin-process";
 import { withoutInternalKeys, type PropertyMap } from "./property-values";
 import type { ResourceState } from "./resource-state";
 import type { PolicyViolation } from "./result";
@@ -21,15 +21,9 @@ type Level = "advisory" | "mandatory" | "disabled" | "remediate";
  */
 export type PolicyPackConfig = Record<string, Level | ({ enforcementLevel?: Level } & Record<string, unknown>)>;
 
-export interface PolicyAnalyzerOptions {
+export interface PolicyAnalyzerOptions extends PluginContext {
   packDir: string;
-  env: NodeJS.ProcessEnv;
-  project: string;
-  stack: string;
-  organization: string;
   config?: PolicyPackConfig;
-  startTimeoutMs: number;
-  operationTimeoutMs?: number;
 }
 
 const LEVELS: Record<Level, analyzerproto.EnforcementLevel> = {
@@ -55,18 +49,12 @@ export class PolicyAnalyzer {
   static async start(options: PolicyAnalyzerOptions): Promise<PolicyAnalyzer> {
     const packDir = path.resolve(options.packDir);
     const { plugin, port } = await PluginProcess.start({
+      ...options,
       name: `policy-pack ${path.basename(packDir)}`,
       script: require.resolve("@pulumi/pulumi/cmd/run-policy-pack"),
       args: ["127.0.0.1:1", packDir],
       // @pulumi/policy reads the pack's version from package.json in the working directory.
       cwd: packDir,
-      env: {
-        ...options.env,
-        PULUMI_NODEJS_PROJECT: options.project,
-        PULUMI_NODEJS_STACK: options.stack,
-        PULUMI_NODEJS_ORGANIZATION: options.organization,
-      },
-      startTimeoutMs: options.startTimeoutMs,
     });
     const client = new AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     const fail = async (what: string, err: unknown): Promise<never> => {

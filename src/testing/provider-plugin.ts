@@ -8,17 +8,11 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { Status } from "@pulumi/pulumi/proto/status_pb";
 import { PluginError, ResourceOperationError, type InitFailure, type ResourceOperation } from "./errors";
 import { grpcErrorDetail, isServiceError, unaryCall } from "./grpc-call";
-import { PluginProcess } from "./plugin-process";
+import { PluginProcess, type PluginContext } from "./plugin-process";
 import { toPropertyMap, type PropertyMap } from "./property-values";
 
-export interface ProviderPluginOptions {
+export interface ProviderPluginOptions extends PluginContext {
   cwd: string;
-  env: NodeJS.ProcessEnv;
-  project: string;
-  stack: string;
-  organization: string;
-  startTimeoutMs: number;
-  operationTimeoutMs?: number;
 }
 
 /** Identifies the resource a call is about (the engine sends all three with every request). */
@@ -84,18 +78,11 @@ export class ProviderPlugin {
   /** Spawns the plugin and sends Configure with the stack config, as the CLI does. */
   static async start(options: ProviderPluginOptions, configArgs: PropertyMap): Promise<ProviderPlugin> {
     const { plugin, port } = await PluginProcess.start({
+      ...options,
       name: "dynamic-provider",
       script: require.resolve("@pulumi/pulumi/cmd/dynamic-provider"),
       // The plugin only checks that an engine address is present; it never dials it.
       args: ["127.0.0.1:1"],
-      cwd: options.cwd,
-      env: {
-        ...options.env,
-        PULUMI_NODEJS_PROJECT: options.project,
-        PULUMI_NODEJS_STACK: options.stack,
-        PULUMI_NODEJS_ORGANIZATION: options.organization,
-      },
-      startTimeoutMs: options.startTimeoutMs,
     });
     const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     const provider = new ProviderPlugin(plugin, client, options.operationTimeoutMs);
