@@ -5,6 +5,7 @@ import { loadConfig, requireApiKey } from "../fcp-client/config";
 import { ValidationError } from "../fcp-client/errors";
 import { formatPrice } from "../fcp-client/price";
 import { buildStartupScript } from "../startup/build-startup-script";
+import { SecretInScriptError } from "../startup/errors";
 import { packageCode } from "../startup/package-code";
 import type { CodePayload } from "../startup/spec";
 import { SpotBid, type SpotBidInstance } from "./SpotBid";
@@ -111,7 +112,7 @@ export class Task extends pulumi.ComponentResource {
     const env = pulumi.all(args.env ?? {});
     // The code stays out of pulumi.all: Output unwrapping would turn its Buffer into a plain object.
     const script = pulumi.all([env, mounted]).apply(async ([envValues, volumes]) =>
-      buildStartupScript(taskStartupSpec(config, envValues, volumes, await code)),
+      buildStartupScript(taskStartupSpec(config, envValues, volumes, await code), { secrets: apiKeysInReach() }),
     );
 
     this.bid = new SpotBid(
@@ -174,6 +175,13 @@ export function validateTaskArgs(name: string, args: TaskArgs): TaskConfig {
   plain.sshKeys = args.sshKeys?.map((k, i) => (typeof k === "string" ? k : `ssh-key_input${i}`));
   plain.name ??= name;
   const config = parseTaskConfig(plain);
+  // Plain values are checked now, before anything is created; Outputs when the script is built.
+  for (const [where, value] of [
+    ...Object.entries(args.env ?? {}).map(([k, v]) => [`env.${k}`, v] as const),
+    ["run.command", JSON.stringify(config.entrypoint)] as const,
+  ]) {
+    if (typeof value === "string" && apiKeysInReach().some((key) => value.includes(key))) throw new SecretInScriptError(where);
+  }
   if (config.maxPricePerHour === undefined) {
     throw new ValidationError(`Task "${config.name}" needs maxPricePerHour: the most it may pay per instance-hour.`, {
       field: "maxPricePerHour",
@@ -183,6 +191,15 @@ export function validateTaskArgs(name: string, args: TaskArgs): TaskConfig {
     });
   }
   return config;
+}
+
+/**
+ * The FCP API keys this program could leak: any project member can read a bid's startup script,
+ * so the build refuses a script (env, command or code) that contains one.
+ */
+function apiKeysInReach(): string[] {
+  const keys = [pulumi.runtime.getConfig("fcp:apiKey"), process.env.FCP_API_KEY, process.env.FLOW_API_KEY];
+  return keys.filter((k): k is string => typeof k === "string" && k.length > 0);
 }
 
 /** What the component records as its inputs: no secret, no code, no script. */
@@ -229,8 +246,8 @@ function resolveMounts(config: TaskConfig, created: Volume[]): pulumi.Output<Mou
 
 /** The interface of an existing volume, which the startup script needs to mount it. */
 async function existingVolumeInterface(volumeId: string, numInstances: number): Promise<"block" | "file"> {
-  const fcp = new pulumi.Config("fcp");
-  const settings = loadConfig({ apiKey: fcp.get("apiKey"), apiUrl: fcp.get("apiUrl"), project: fcp.get("project") });
+  const fcp = (key: string) => pulumi.runtime.getConfig(`fcp:${key}`);
+  const settings = loadConfig({ apiKey: fcp("apiKey"), apiUrl: fcp("apiUrl"), project: fcp("project") });
   const client = new FcpClient({ apiKey: requireApiKey(settings), apiUrl: settings.apiUrl, project: settings.project });
   try {
     const volume = (await client.listVolumes()).find((v) => v.fid === volumeId);

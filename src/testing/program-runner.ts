@@ -5,7 +5,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import * as engproto from "@pulumi/pulumi/proto/engine_pb";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import * as settings from "@pulumi/pulumi/runtime/settings";
-import { runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
+import { registerStackTransformation, runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import { LocalEngineError } from "./errors";
 import type { ResolvedConfig } from "./config";
 import type { EngineMonitor } from "./mock-monitor";
@@ -73,6 +73,30 @@ function trackUnhandled(report: (reason: unknown) => void): () => void {
   };
 }
 
+/**
+ * Records, for every resource the program declares, whether its registration failed (an input
+ * that rejected, say). The CLI learns of such failures through unhandled rejections; a test
+ * runner like Jest keeps those from reaching this module, so they are tracked here as well.
+ */
+function watchRegistrations(registrations: Promise<Error | undefined>[]): void {
+  registerStackTransformation((args) => {
+    const resource = args.resource as unknown as { urn?: { promise?: () => Promise<unknown> } };
+    // The URN is set later in the resource's constructor: look once the constructor is done.
+    registrations.push(
+      Promise.resolve().then(async () => {
+        try {
+          await resource.urn?.promise?.();
+          return undefined;
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          return new LocalEngineError(`registering ${args.type} "${args.name}" failed: ${message}`, { cause: err });
+        }
+      }),
+    );
+    return undefined;
+  });
+}
+
 export interface ProgramRunOptions {
   monitor: EngineMonitor;
   project: string;
@@ -108,6 +132,7 @@ export async function runProgram(program: PulumiProgram, options: ProgramRunOpti
       callback(null, new engproto.GetRootResourceResponse());
     },
   };
+  const registrations: Promise<Error | undefined>[] = [];
   const untrack = trackUnhandled((reason) => {
     errors.push(reason instanceof Error ? reason : new Error(`unhandled rejection: ${String(reason)}`));
   });
@@ -131,6 +156,7 @@ export async function runProgram(program: PulumiProgram, options: ProgramRunOpti
         // The program's error is caught inside the stack: thrown through it, it would also reject
         // promises the SDK derives from the stack's outputs, which nobody awaits.
         await runInPulumiStack(async () => {
+          watchRegistrations(registrations);
           try {
             return (await program()) ?? undefined;
           } catch (err) {
@@ -144,8 +170,14 @@ export async function runProgram(program: PulumiProgram, options: ProgramRunOpti
         // Waits for registrations the program did not await, as `pulumi up` does.
         await settings.disconnect(false);
       }
+      for (const failure of await Promise.all(registrations)) {
+        if (failure && !errors.some((e) => e.message.includes(failure.message))) errors.push(failure);
+      }
     });
   } finally {
+    // Node reports a rejection nobody handled only once the microtask queue is empty: let a
+    // failed registration the program never awaited (an input that rejected) be reported here.
+    await new Promise((resolve) => setImmediate(resolve));
     untrack();
   }
   const logged = diagnostics.filter((d) => d.severity === "error");

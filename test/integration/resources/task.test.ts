@@ -198,6 +198,18 @@ describe("Task", () => {
     expect(requestCount(s.emulator, "POST /v2/spot/bids")).toBe(0);
   });
 
+  test("a script that would carry the FCP API key is refused before any bid, without showing the key", async () => {
+    s.emulator.admin.clearRequests();
+    const err = await failure(
+      s.engine.up(async () => {
+        new Task("leaky", { instanceType: "a100", maxPricePerHour: 3, uploadCode: false, command: ["true"], env: { MY_TOKEN: `x${s.emulator.apiKey}x` } });
+      }),
+    );
+    expect(err.message).toMatch(/env\.MY_TOKEN/);
+    expect(err.message).not.toContain(s.emulator.apiKey);
+    expect(requestCount(s.emulator, "POST /v2/spot/bids")).toBe(0);
+  });
+
   test("the component's recorded args hold no secret and no script", async () => {
     await s.engine.up(async () => {
       new Task("quiet", {
