@@ -66,7 +66,7 @@ export async function refreshResources(options: RefreshOptions): Promise<Refresh
         } catch (err) {
           op.status = "failed";
           const error =
-            err instanceof Error && err instanceof ResourceOperationError
+            err instanceof ResourceOperationError
               ? err
               : new ResourceOperationError(r.urn, "read", err instanceof Error ? err.message : String(err), { cause: err });
           op.error = error.message;
