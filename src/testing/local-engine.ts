@@ -421,6 +421,9 @@ export class LocalEngine {
     if (this.closed) {
       return Promise.reject(new LocalEngineError("this LocalEngine is closed."));
     }
+    // A plugin that died (a provider may call process.exit) is replaced; close its gRPC client.
+    void this.providerPlugin?.close();
+    this.providerPlugin = undefined;
     this.providerStarting ??= ProviderPlugin.start({ ...this.pluginContext, cwd: this.cwd }, providerConfigArgs(this.config))
       .then((p) => {
         this.providerPlugin = p;
