@@ -179,6 +179,16 @@ export class PluginProcess {
     return this.exitInfo;
   }
 
+  /** Why the process exited, once it has or `ms` have passed (`undefined`: still running). */
+  async exitWithin(ms: number): Promise<string | undefined> {
+    if (this.exitInfo === undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+      clearTimeout(timer);
+    }
+    return this.exitInfo;
+  }
+
   /** Stops the plugin: SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
   async stop(graceMs = 5000): Promise<void> {
     if (this.exitInfo !== undefined) {

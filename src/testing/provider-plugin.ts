@@ -38,6 +38,8 @@ export interface DiffResult {
 export type ProviderClient = Pick<ProviderPlugin, "check" | "diff" | "create" | "read" | "update" | "delete">;
 
 const INIT_FAILED_TYPE = "pulumirpc.ErrorResourceInitFailed";
+/** How long a dropped connection may precede the exit of the process that dropped it. */
+const EXIT_AFTER_DROP_MS = 5000;
 
 function struct(map: PropertyMap): Struct {
   return Struct.fromJavaScript(map as Parameters<typeof Struct.fromJavaScript>[0]);
@@ -121,9 +123,13 @@ export class ProviderPlugin {
     } catch (err) {
       const initFailure = operation === "create" || operation === "update" ? initFailureOf(err) : undefined;
       let detail = grpcErrorDetail(err);
-      if (this.process.exitReason !== undefined) {
+      // A provider that ends its process (process.exit) drops the connection before the exit event
+      // arrives: wait for it, so the error says the plugin exited rather than "Connection dropped".
+      const dropped = isServiceError(err) && err.code === grpc.status.UNAVAILABLE;
+      const exit = dropped ? await this.process.exitWithin(EXIT_AFTER_DROP_MS) : this.process.exitReason;
+      if (exit !== undefined) {
         const tail = this.process.stderr.all().trim().split("\n").slice(-10).join("\n");
-        detail = `the dynamic provider plugin ${this.process.exitReason}${tail ? `; its stderr ends:\n${tail}` : ""}`;
+        detail = `the dynamic provider plugin ${exit}${tail ? `; its stderr ends:\n${tail}` : ""}`;
       }
       throw new ResourceOperationError(ref.urn, operation, detail, { cause: err, initFailure });
     }

@@ -96,3 +96,22 @@ describe("LocalEngine failures (one engine, successive runs)", () => {
     expect(await s.engine.resources()).toEqual([]);
   });
 });
+
+describe("LocalEngine after the provider plugin died", () => {
+  const s = sandbox();
+  afterAll(() => s.engine.close());
+
+  // Regression: the error said "Connection dropped", because the dropped connection arrived before the exit.
+  test("a provider that exits fails the create, saying the plugin exited; the next run starts a new plugin", async () => {
+    const err = await failure(
+      s.engine.up(async () => {
+        new Thing("doomed", { size: 1, exitInCreate: true });
+      }),
+    );
+    expect(err.message).toMatch(/create of .*::doomed failed: the dynamic provider plugin exited with code 3/);
+    const result = await s.engine.up(async () => {
+      new Thing("doomed", { size: 1 });
+    });
+    expect(result.ops.find((o) => o.name === "doomed")).toMatchObject({ op: "create", status: "done" });
+  });
+});
