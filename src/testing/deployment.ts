@@ -225,14 +225,19 @@ export class Deployment implements RegistrationHandler {
     void this.persist().catch((err: unknown) => this.stop(err instanceof Error ? err : new Error(String(err))));
   }
 
-  private async analyze(r: ResourceState, properties: PropertyMap): Promise<void> {
+  /** Asks every policy pack; returns the mandatory violations that stop a real run (none in a dry run). */
+  private async checkPolicies(ask: (analyzer: PolicyAnalyzer) => Promise<PolicyViolation[]>): Promise<PolicyViolation[]> {
     const found: PolicyViolation[] = [];
     for (const analyzer of await this.options.analyzers()) {
-      found.push(...(await analyzer.analyze(r, properties)));
+      found.push(...(await ask(analyzer)));
     }
     this.violations.push(...found);
-    const mandatory = found.filter((v) => v.enforcementLevel === "mandatory");
-    if (mandatory.length > 0 && !this.options.dryRun) {
+    return this.options.dryRun ? [] : found.filter((v) => v.enforcementLevel === "mandatory");
+  }
+
+  private async analyze(r: ResourceState, properties: PropertyMap): Promise<void> {
+    const mandatory = await this.checkPolicies((analyzer) => analyzer.analyze(r, properties));
+    if (mandatory.length > 0) {
       throw new ResourceOperationError(r.urn, "policy", mandatory.map(formatViolation).join("; "));
     }
   }
@@ -485,14 +490,9 @@ export class Deployment implements RegistrationHandler {
     if (deleteErrors.length > 0) {
       return;
     }
-    const analyzers = await this.options.analyzers();
-    const found: PolicyViolation[] = [];
-    for (const analyzer of analyzers) {
-      found.push(...(await analyzer.analyzeStack(this.working.filter((r) => !r.pendingDelete))));
-    }
-    this.violations.push(...found);
-    const mandatory = found.filter((v) => v.enforcementLevel === "mandatory");
-    if (mandatory.length > 0 && !this.options.dryRun) {
+    const live = this.working.filter((r) => !r.pendingDelete);
+    const mandatory = await this.checkPolicies((analyzer) => analyzer.analyzeStack(live));
+    if (mandatory.length > 0) {
       this.stop(
         new LocalEngineError(
           `stack policies reported ${mandatory.length} mandatory violation(s) after the update: ${mandatory.map(formatViolation).join("; ")}`,
