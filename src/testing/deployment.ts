@@ -7,6 +7,7 @@ import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { deleteFromProvider, protectedMessage } from "./delete-step";
 import { LocalEngineError, ResourceOperationError, formatViolation, type InitFailure } from "./errors";
 import { forEachInReverseDependencyOrder } from "./graph";
+import { toStruct } from "./grpc-call";
 import { Limiter } from "./limiter";
 import type { RegistrationHandler } from "./mock-monitor";
 import { decideOp } from "./plan";
@@ -156,7 +157,7 @@ export class Deployment implements RegistrationHandler {
     resp.setUrn(urn);
     if (result) {
       resp.setId(result.id);
-      resp.setObject(Struct.fromJavaScript(result.outputs as Parameters<typeof Struct.fromJavaScript>[0]));
+      resp.setObject(toStruct(result.outputs));
       resp.setResult(resproto.Result.SUCCESS);
     } else {
       // The SDK resolves a failed resource's outputs as unknown, so the program runs to its end.

@@ -1,5 +1,7 @@
-// Promise wrapper for the generated gRPC clients' unary calls, with an optional deadline.
+// Promise wrapper for the generated gRPC clients' unary calls, with an optional deadline, and the
+// Struct conversion their requests need.
 import * as grpc from "@grpc/grpc-js";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 
 type UnaryMethod<Req, Res> = (
   request: Req,
@@ -24,6 +26,11 @@ export function unaryCall<Req, Res>(
       }
     });
   });
+}
+
+/** A property map (or policy config) as the protobuf `Struct` every request carries. */
+export function toStruct(map: Readonly<Record<string, unknown>>): Struct {
+  return Struct.fromJavaScript(map as Parameters<typeof Struct.fromJavaScript>[0]);
 }
 
 export function isServiceError(err: unknown): err is grpc.ServiceError {

@@ -3,11 +3,10 @@
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
 import { LocalEngineError, PluginError } from "./errors";
-import { grpcErrorDetail, unaryCall } from "./grpc-call";
+import { grpcErrorDetail, toStruct, unaryCall } from "./grpc-call";
 import { PluginProcess, type PluginContext } from "./plugin-process";
 import { withoutInternalKeys, type PropertyMap } from "./property-values";
 import type { ResourceState } from "./resource-state";
@@ -32,10 +31,6 @@ const LEVELS: Record<Level, analyzerproto.EnforcementLevel> = {
   disabled: analyzerproto.EnforcementLevel.DISABLED,
   remediate: analyzerproto.EnforcementLevel.REMEDIATE,
 };
-
-function struct(map: PropertyMap | Record<string, unknown>): Struct {
-  return Struct.fromJavaScript(map as Parameters<typeof Struct.fromJavaScript>[0]);
-}
 
 export class PolicyAnalyzer {
   private constructor(
@@ -114,7 +109,7 @@ export class PolicyAnalyzer {
       }
       const pc = new analyzerproto.PolicyConfig();
       pc.setEnforcementlevel(enforcementLevel ? LEVELS[enforcementLevel] : policy.getEnforcementlevel());
-      pc.setProperties(struct(properties));
+      pc.setProperties(toStruct(properties));
       req.getPolicyconfigMap().set(name, pc);
     }
     await unaryCall(this.client, this.client.configure, req, this.options.operationTimeoutMs);
@@ -129,7 +124,7 @@ export class PolicyAnalyzer {
     p.setType(type)
       .setName("default")
       .setUrn(`urn:pulumi:${this.options.stack}::${this.options.project}::${type}::default`)
-      .setProperties(struct({}));
+      .setProperties(toStruct({}));
     return p;
   }
 
@@ -169,7 +164,7 @@ export class PolicyAnalyzer {
   /** Analyze: one resource with the properties the step is about to use. */
   async analyze(r: ResourceState, properties: PropertyMap): Promise<PolicyViolation[]> {
     const req = new analyzerproto.AnalyzeRequest();
-    req.setType(r.type).setName(r.name).setUrn(r.urn).setProperties(struct(withoutInternalKeys(properties)));
+    req.setType(r.type).setName(r.name).setUrn(r.urn).setProperties(toStruct(withoutInternalKeys(properties)));
     req.setOptions(this.optionsOf(r));
     const provider = this.providerOf(r);
     if (provider) {
@@ -196,7 +191,7 @@ export class PolicyAnalyzer {
         ar.setType(r.type)
           .setName(r.name)
           .setUrn(r.urn)
-          .setProperties(struct(withoutInternalKeys(r.outputs)))
+          .setProperties(toStruct(withoutInternalKeys(r.outputs)))
           .setOptions(this.optionsOf(r))
           .setParent(r.parent ?? "")
           .setDependenciesList(r.dependencies);

@@ -2,12 +2,12 @@
 // gRPC the way the Pulumi engine drives `pulumi-resource-pulumi-nodejs`.
 import * as grpc from "@grpc/grpc-js";
 import { Any } from "google-protobuf/google/protobuf/any_pb";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { Status } from "@pulumi/pulumi/proto/status_pb";
 import { PluginError, ResourceOperationError, type InitFailure, type ResourceOperation } from "./errors";
-import { grpcErrorDetail, isServiceError, unaryCall } from "./grpc-call";
+import { grpcErrorDetail, isServiceError, toStruct, unaryCall } from "./grpc-call";
 import { PluginProcess, type PluginContext } from "./plugin-process";
 import { toPropertyMap, type PropertyMap } from "./property-values";
 
@@ -40,10 +40,6 @@ export type ProviderClient = Pick<ProviderPlugin, "check" | "diff" | "create" | 
 const INIT_FAILED_TYPE = "pulumirpc.ErrorResourceInitFailed";
 /** How long a dropped connection may precede the exit of the process that dropped it. */
 const EXIT_AFTER_DROP_MS = 5000;
-
-function struct(map: PropertyMap): Struct {
-  return Struct.fromJavaScript(map as Parameters<typeof Struct.fromJavaScript>[0]);
-}
 
 function fromStruct(s: Struct | undefined, what: string): PropertyMap {
   return s ? toPropertyMap(s.toJavaScript(), what) : {};
@@ -89,7 +85,7 @@ export class ProviderPlugin {
     const client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     const provider = new ProviderPlugin(plugin, client, options.operationTimeoutMs);
     const req = new provproto.ConfigureRequest();
-    req.setArgs(struct(configArgs));
+    req.setArgs(toStruct(configArgs));
     req.setAcceptsecrets(true);
     req.setAcceptresources(true);
     try {
@@ -137,7 +133,7 @@ export class ProviderPlugin {
 
   async check(ref: ResourceRef, olds: PropertyMap, news: PropertyMap): Promise<CheckResult> {
     const req = new provproto.CheckRequest();
-    req.setUrn(ref.urn).setName(ref.name).setType(ref.type).setOlds(struct(olds)).setNews(struct(news));
+    req.setUrn(ref.urn).setName(ref.name).setType(ref.type).setOlds(toStruct(olds)).setNews(toStruct(news));
     const resp = await this.call<provproto.CheckRequest, provproto.CheckResponse>(ref, "check", this.client.check, req);
     return {
       inputs: fromStruct(resp.getInputs(), `inputs returned by check of ${ref.urn}`),
@@ -159,9 +155,9 @@ export class ProviderPlugin {
       .setName(ref.name)
       .setType(ref.type)
       .setId(id)
-      .setOlds(struct(oldOutputs))
-      .setOldInputs(struct(oldInputs))
-      .setNews(struct(news))
+      .setOlds(toStruct(oldOutputs))
+      .setOldInputs(toStruct(oldInputs))
+      .setNews(toStruct(news))
       .setIgnorechangesList([...ignoreChanges]);
     const resp = await this.call<provproto.DiffRequest, provproto.DiffResponse>(ref, "diff", this.client.diff, req);
     const changes = resp.getChanges();
@@ -176,7 +172,7 @@ export class ProviderPlugin {
 
   async create(ref: ResourceRef, properties: PropertyMap): Promise<{ id: string; properties: PropertyMap }> {
     const req = new provproto.CreateRequest();
-    req.setUrn(ref.urn).setName(ref.name).setType(ref.type).setProperties(struct(properties));
+    req.setUrn(ref.urn).setName(ref.name).setType(ref.type).setProperties(toStruct(properties));
     const resp = await this.call<provproto.CreateRequest, provproto.CreateResponse>(
       ref,
       "create",
@@ -197,7 +193,7 @@ export class ProviderPlugin {
     inputs: PropertyMap,
   ): Promise<{ id: string; properties: PropertyMap; inputs?: PropertyMap }> {
     const req = new provproto.ReadRequest();
-    req.setUrn(ref.urn).setName(ref.name).setType(ref.type).setId(id).setProperties(struct(properties)).setInputs(struct(inputs));
+    req.setUrn(ref.urn).setName(ref.name).setType(ref.type).setId(id).setProperties(toStruct(properties)).setInputs(toStruct(inputs));
     const resp = await this.call<provproto.ReadRequest, provproto.ReadResponse>(ref, "read", this.client.read, req);
     const newInputs = resp.getInputs();
     return {
@@ -221,9 +217,9 @@ export class ProviderPlugin {
       .setName(ref.name)
       .setType(ref.type)
       .setId(id)
-      .setOlds(struct(oldOutputs))
-      .setNews(struct(news))
-      .setOldInputs(struct(oldInputs))
+      .setOlds(toStruct(oldOutputs))
+      .setNews(toStruct(news))
+      .setOldInputs(toStruct(oldInputs))
       .setIgnorechangesList([...ignoreChanges]);
     const resp = await this.call<provproto.UpdateRequest, provproto.UpdateResponse>(
       ref,
@@ -236,7 +232,7 @@ export class ProviderPlugin {
 
   async delete(ref: ResourceRef, id: string, properties: PropertyMap, oldInputs: PropertyMap): Promise<void> {
     const req = new provproto.DeleteRequest();
-    req.setUrn(ref.urn).setName(ref.name).setType(ref.type).setId(id).setProperties(struct(properties)).setOldInputs(struct(oldInputs));
+    req.setUrn(ref.urn).setName(ref.name).setType(ref.type).setId(id).setProperties(toStruct(properties)).setOldInputs(toStruct(oldInputs));
     await this.call(ref, "delete", this.client.delete, req);
   }
 
