@@ -6,7 +6,7 @@ import { canonicalInstanceTypeKey } from "../fcp-client/instance-types";
 import { FlowError } from "../fcp-client/errors";
 import { orUnknown } from "./check-failures";
 
-export const STARTUP_SCRIPT_LIMIT = 10_000;
+import { STARTUP_SCRIPT_LIMIT } from "../startup/constants";
 export const WAIT_FOR = ["none", "allocated", "running"] as const;
 export type WaitFor = (typeof WAIT_FOR)[number];
 
