@@ -120,15 +120,3 @@ export async function run(): Promise<BenchResult[]> {
     await server.close();
   }
 }
-
-if (require.main === module) {
-  run().then(
-    (results) => {
-      for (const r of results) console.log(`${r.ok === false ? "FAIL" : "ok  "} ${r.name}: ${r.value} ${r.unit}${r.target ? ` (target ${r.target})` : ""}`);
-    },
-    (e: unknown) => {
-      console.error(e);
-      process.exitCode = 1;
-    },
-  );
-}

@@ -112,15 +112,3 @@ export async function run(): Promise<BenchResult[]> {
     await fs.rm(dir, { recursive: true, force: true });
   }
 }
-
-if (require.main === module) {
-  run().then(
-    (results) => {
-      for (const r of results) console.log(`${r.ok === false ? "FAIL" : "ok  "} ${r.name}: ${r.value} ${r.unit}${r.target ? ` (target ${r.target})` : ""}`);
-    },
-    (e: unknown) => {
-      console.error(e);
-      process.exitCode = 1;
-    },
-  );
-}

@@ -1,4 +1,5 @@
-// `npm run bench`: every benchmark in one run, printed as a table of figures and targets.
+// `npm run bench [client|emulator|startup|provider...]`: the benchmarks in one run, printed as a
+// table of figures and targets.
 // Figures are measured here and now, on this machine; no test asserts a time.
 import type { BenchResult } from "./bench-result";
 
