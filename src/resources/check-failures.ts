@@ -1,12 +1,11 @@
 // Maps zod issues to Pulumi check failures: one per property, each with a reason a person can
 // act on.
 import type * as pulumi from "@pulumi/pulumi";
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { z } from "zod";
 
-const zod = z;
-
 /** The value the engine sends for an input not known until apply (preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN = unknownValue;
 
 export function isUnknown(value: unknown): boolean {
   if (value === UNKNOWN) return true;
@@ -26,11 +25,11 @@ export function zodFailures(error: z.ZodError): pulumi.dynamic.CheckFailure[] {
  * Not a `z.union`: a union would hide the inner schema's message behind "Invalid input".
  */
 export function orUnknown<T extends z.ZodType>(schema: T) {
-  return zod.any().transform((value: unknown, ctx): z.output<T> | typeof UNKNOWN => {
+  return z.any().transform((value: unknown, ctx): z.output<T> | typeof UNKNOWN => {
     if (isUnknown(value)) return value as typeof UNKNOWN;
     const result = schema.safeParse(value);
     if (result.success) return result.data;
     for (const issue of result.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path as PropertyKey[] });
-    return zod.NEVER;
+    return z.NEVER;
   });
 }

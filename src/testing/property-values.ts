@@ -1,17 +1,19 @@
 // Property values as they travel on Pulumi's wire: plain JSON, plus three sentinels the engine
 // must understand (secrets, unknowns, and resource references it never advertises support for).
 
+import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+
 /** Key that marks a special value inside an object (Pulumi's `specialSigKey`). */
-export const SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SIG_KEY = specialSigKey;
 /** Signature of a secret value: `{ [SIG_KEY]: SECRET_SIG, value }`. */
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export const SECRET_SIG = specialSecretSig;
 /**
  * The string Pulumi uses for a value that is not known yet (during preview).
  *
  * Stack outputs and preview results carry it where a value is computed by a create or update
  * that preview does not perform; test with {@link isUnknown}.
  */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN = unknownValue;
 
 export type PropertyValue = null | boolean | number | string | PropertyValue[] | PropertyMap;
 export interface PropertyMap {
