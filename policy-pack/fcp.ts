@@ -2,8 +2,8 @@
 // own code, so it accepts exactly the spellings SpotBid and Task accept. Inside this repository
 // the source is imported directly (no build needed; the policy runner's ts-node compiles it).
 // A copy of the pack outside the repository imports the same names from "pulumi-fcp" instead.
-export { formatPrice, parsePriceCents } from "../src/fcp-client/price";
-export { canonicalInstanceTypeKey, parseInstanceType } from "../src/fcp-client/instance-types";
-export { BUILTIN_INSTANCE_TYPES } from "../src/fcp-client/builtin-catalog";
-export { ValidationError } from "../src/fcp-client/errors";
+export { formatPrice, parsePriceCents } from "../src/fcp-api/price";
+export { canonicalInstanceTypeKey, parseInstanceType } from "../src/fcp-api/instance-types";
+export { BUILTIN_INSTANCE_TYPES } from "../src/fcp-api/builtin-catalog";
+export { ValidationError } from "../src/fcp-api/errors";
 export { STARTUP_SCRIPT_LIMIT } from "../src/startup/constants";

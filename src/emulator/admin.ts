@@ -2,8 +2,8 @@
 // clock, inject faults, count requests, reset. The same operations are methods of EmulatorAdmin
 // for tests in the same process; the HTTP routes only parse and forward.
 import { z } from "zod";
-import { BUILTIN_INSTANCE_TYPES, BUILTIN_REGIONS, BUILTIN_SHORT_NAMES } from "../fcp-client/builtin-catalog";
-import { formatPrice, parsePriceCents } from "../fcp-client/price";
+import { BUILTIN_INSTANCE_TYPES, BUILTIN_REGIONS, BUILTIN_SHORT_NAMES } from "../fcp-api/builtin-catalog";
+import { formatPrice, parsePriceCents } from "../fcp-api/price";
 import { ok, type ApiHandler } from "./api";
 import { auctionFidFor, endBid, findPool, freeCapacity, heldByPool, poolKey } from "./market";
 import { faultConfig, type FaultConfig, type FaultInjector } from "./faults";

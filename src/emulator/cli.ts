@@ -3,7 +3,7 @@
 // `fcp-emulator listening on http://HOST:PORT`, so scripts can wait for it and read the URL.
 import { Command, InvalidArgumentError, Option } from "commander";
 import { startEmulator } from "./server";
-import { DEV_API_KEY, EMULATOR_PROJECT_NAME } from "./seed-data";
+import { DEV_API_KEY, EMULATOR_PROJECT_NAME } from "./initial-state";
 
 function integer(name: string, min: number, max: number) {
   return (value: string): number => {

@@ -2,7 +2,7 @@
 // seed and a counter, so a seeded emulator hands out the same FIDs run after run and a restarted
 // one never reuses an FID (the counter is saved with the state).
 import { createHash, randomBytes } from "node:crypto";
-import { FID_PREFIX, type FidKind } from "../fcp-client/schemas/common";
+import { FID_PREFIX, type FidKind } from "../fcp-api/schemas/common";
 
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 

@@ -7,7 +7,7 @@ export type { MarketUpdate, MarketEntryView, ClockView } from "./admin";
 export type { FaultConfig } from "./faults";
 export type { RequestCounts } from "./request-log";
 export { StateFileError } from "./persistence";
-export { DEV_API_KEY, EMULATOR_PROJECT_NAME, DEFAULT_MARKET } from "./seed-data";
+export { DEV_API_KEY, EMULATOR_PROJECT_NAME, DEFAULT_MARKET } from "./initial-state";
 export { loopbackSshEndpoints, fixedSshEndpoint } from "./ssh-endpoints";
 export type { SshEndpointAllocator, SshEndpointRequest } from "./ssh-endpoints";
 export { MAX_STARTUP_SCRIPT_CHARS } from "./routes/bids";

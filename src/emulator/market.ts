@@ -4,7 +4,7 @@
 // a shrunken pool takes its instances away and the bid waits again. Everything here is a pure
 // function of the state and the time: the same inputs give the same market, so statuses can be
 // recomputed after a restart instead of saved on every tick.
-import type { FidKind } from "../fcp-client/schemas/common";
+import type { FidKind } from "../fcp-api/schemas/common";
 import { fidFor } from "./ids";
 import { privateIpFor, type SshEndpointAllocator } from "./ssh-endpoints";
 import { isLiveBid, type BidRecord, type EmulatorBidStatus, type EmulatorState, type MarketRecord } from "./state";

@@ -14,7 +14,7 @@ import { StateFile } from "./persistence";
 import { ApiProblem, notFound } from "./problem";
 import { RequestLog } from "./request-log";
 import type { Router } from "./router";
-import { DEV_API_KEY, initialState } from "./seed-data";
+import { DEV_API_KEY, initialState } from "./initial-state";
 import { loopbackSshEndpoints, type SshEndpointAllocator } from "./ssh-endpoints";
 import { Store } from "./store";
 

@@ -3,12 +3,12 @@
 // ever half-applied. Saving is grouped: changes made while a save is running go out together in
 // the next one, and each caller is answered only once a save that includes its change is on
 // disk. Reads wait for pending saves too, so nobody sees a change that a crash could undo.
-import type { FidKind } from "../fcp-client/schemas/common";
+import type { FidKind } from "../fcp-api/schemas/common";
 import type { EmulatorClock } from "./clock";
 import { fidFor } from "./ids";
 import { advanceTimelines, settleMarket, type MarketContext } from "./market";
 import { serializeState, type StateFile } from "./persistence";
-import { initialState } from "./seed-data";
+import { initialState } from "./initial-state";
 import type { SshEndpointAllocator } from "./ssh-endpoints";
 import type { EmulatorState } from "./state";
 

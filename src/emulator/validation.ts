@@ -1,8 +1,8 @@
 // Checks shared by the routes. Each failure is a 422 naming the field, the value, the allowed
 // values where there is a short list, and the fix: the seed's "Common API Gotchas" answered.
 import type { z } from "zod";
-import { BUILTIN_INSTANCE_TYPES, BUILTIN_REGIONS, BUILTIN_SHORT_NAMES } from "../fcp-client/builtin-catalog";
-import { isWirePrice } from "../fcp-client/price";
+import { BUILTIN_INSTANCE_TYPES, BUILTIN_REGIONS, BUILTIN_SHORT_NAMES } from "../fcp-api/builtin-catalog";
+import { isWirePrice } from "../fcp-api/price";
 import { ApiProblem, invalid, show } from "./problem";
 import type { EmulatorState, ProjectRecord } from "./state";
 

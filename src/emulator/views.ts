@@ -1,6 +1,6 @@
 // Records as the API shows them: the seed's field names, "$X.XX" prices, ISO timestamps.
-import { formatPrice } from "../fcp-client/price";
-import { parseSshDestination } from "../fcp-client/schemas/instance";
+import { formatPrice } from "../fcp-api/price";
+import { parseSshDestination } from "../fcp-api/schemas/instance";
 import { freeCapacity, heldByPool } from "./market";
 import {
   isLiveBid,

@@ -1,8 +1,8 @@
 // There is no single-bid GET: a lookup is a listing. Many concurrent `getBid` calls therefore
 // share one listing (single-flight) and a short-TTL cache, which this client's own creates,
 // updates and cancels write through.
-import { TaskNotFoundError } from "./errors";
-import type { Bid } from "./models";
+import { TaskNotFoundError } from "../fcp-api/errors";
+import type { Bid } from "../fcp-api/models";
 
 export interface BidCacheOptions {
   /** How long a listed bid may be served without listing again. */

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { BidCache } from "./bid-cache";
 import { type FlowConfigInput, type LoadConfigContext, loadConfig, requireApiKey, resolveProjectFidIn } from "./config";
 import { createSafely } from "./create-safely";
-import { ProviderError, ResourceNotFoundError, ValidationError } from "./errors";
+import { ProviderError, ResourceNotFoundError, ValidationError } from "../fcp-api/errors";
 import { HttpTransport, type HttpRequest, type HttpResponse, type RequestStats } from "./http";
 import {
   BUILTIN_CATALOG,
@@ -17,7 +17,7 @@ import {
   resolveInstanceType,
   selectInstanceType,
   useBuiltinInstanceMappings,
-} from "./instance-types";
+} from "../fcp-api/instance-types";
 import type {
   Bid,
   CreateBidInput,
@@ -35,19 +35,19 @@ import type {
   UpdateBidInput,
   User,
   Volume,
-} from "./models";
+} from "../fcp-api/models";
 import { type Page, PagedList } from "./pagination";
-import { formatPrice, parsePriceCents } from "./price";
+import { formatPrice, parsePriceCents } from "../fcp-api/price";
 import { type Clock, DEFAULT_RETRY_POLICY, type RetryPolicy, systemClock, withRetry } from "./retry";
-import { auctionWire } from "./schemas/auction";
-import { bidWire, createBidRequestWire, updateBidRequestWire } from "./schemas/bid";
-import { pageOf } from "./schemas/common";
-import { instanceWire } from "./schemas/instance";
-import { instanceTypeWire } from "./schemas/instance-type";
-import { projectWire } from "./schemas/project";
-import { createSshKeyRequestWire, sshKeyWire } from "./schemas/ssh-key";
-import { userWire } from "./schemas/user";
-import { volumeWire } from "./schemas/volume";
+import { auctionWire } from "../fcp-api/schemas/auction";
+import { bidWire, createBidRequestWire, updateBidRequestWire } from "../fcp-api/schemas/bid";
+import { pageOf } from "../fcp-api/schemas/common";
+import { instanceWire } from "../fcp-api/schemas/instance";
+import { instanceTypeWire } from "../fcp-api/schemas/instance-type";
+import { projectWire } from "../fcp-api/schemas/project";
+import { createSshKeyRequestWire, sshKeyWire } from "../fcp-api/schemas/ssh-key";
+import { userWire } from "../fcp-api/schemas/user";
+import { volumeWire } from "../fcp-api/schemas/volume";
 
 export interface FcpClientOptions {
   /** FCP API key; registered as a secret and never shown in any message. */

@@ -6,9 +6,9 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { AuthenticationError, ResourceNotFoundError, ValidationError, registerSecret } from "./errors";
+import { AuthenticationError, ResourceNotFoundError, ValidationError, registerSecret } from "../fcp-api/errors";
 import { DEFAULT_API_URL } from "./http";
-import type { Project } from "./models";
+import type { Project } from "../fcp-api/models";
 
 export interface FlowConfigInput {
   apiKey?: string;

@@ -2,7 +2,7 @@
 // or reset once the request was sent, or a 5xx) the server may have made the resource: look it
 // up by its unique name, adopt it when found, and re-send only when two lookups a settle period
 // apart both prove it absent. This is what stops a lost response from costing a second bid.
-import { APIError, AmbiguousCreateError, FlowError, NetworkError, TimeoutError } from "./errors";
+import { APIError, AmbiguousCreateError, FlowError, NetworkError, TimeoutError } from "../fcp-api/errors";
 import { type Clock, type RetryPolicy, isRetryable, retryDelayMs } from "./retry";
 
 export interface CreateSafelyOptions<T> {

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Agent, type Dispatcher, request as undiciRequest } from "undici";
 import { z } from "zod";
-import { ConcurrencyLimiter } from "./concurrency";
+import { ConcurrencyLimiter } from "../util/semaphore";
 import {
   APIError,
   AuthenticationError,
@@ -20,9 +20,9 @@ import {
   ValidationAPIError,
   redactSecrets,
   registerSecret,
-} from "./errors";
+} from "../fcp-api/errors";
 import { parseRetryAfterMs } from "./retry";
-import { fastApiErrorBody, seedErrorBody } from "./schemas/error-body";
+import { fastApiErrorBody, seedErrorBody } from "../fcp-api/schemas/error-body";
 
 export const DEFAULT_API_URL = "https://api.mlfoundry.com";
 

@@ -1,16 +1,16 @@
 // Re-exports only: the public API of the FCP client.
-export * from "./errors";
-export * from "./price";
-export * from "./models";
+export * from "../fcp-api/errors";
+export * from "../fcp-api/price";
+export * from "../fcp-api/models";
 export * from "./client";
 export * from "./http";
 export * from "./retry";
 export * from "./pagination";
-export * from "./concurrency";
+export * from "../util/semaphore";
 export * from "./create-safely";
 export * from "./bid-cache";
-export * from "./instance-types";
-export * from "./builtin-catalog";
+export * from "../fcp-api/instance-types";
+export * from "../fcp-api/builtin-catalog";
 export * from "./config";
 export * from "./client-registry";
-export { BID_STATUSES, INSTANCE_STATUSES, TERMINAL_BID_STATUSES } from "./schemas/status";
+export { BID_STATUSES, INSTANCE_STATUSES, TERMINAL_BID_STATUSES } from "../fcp-api/schemas/status";

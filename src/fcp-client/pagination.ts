@@ -1,6 +1,6 @@
 // Cursor pagination (`{data, next_cursor}`, or a bare array as one page) behind one object that
 // is both awaitable (all items) and async-iterable (item by item, page by page).
-import { ProviderError } from "./errors";
+import { ProviderError } from "../fcp-api/errors";
 
 export interface Page<T> {
   data: T[];

@@ -1,6 +1,6 @@
 // Bounded retries with exponential backoff and full jitter, honouring `Retry-After`, under an
 // overall deadline. Time is injected (`Clock`) so tests run without real waits.
-import { APIError, FlowError, NetworkError, RateLimitError, RequestAbortedError, TimeoutError } from "./errors";
+import { APIError, FlowError, NetworkError, RateLimitError, RequestAbortedError, TimeoutError } from "../fcp-api/errors";
 
 /** Time as the client sees it; tests replace it with a fake. */
 export interface Clock {

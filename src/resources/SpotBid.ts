@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "./provider-shim";
-import type { WaitFor } from "./spot-bid-inputs";
+import type { WaitFor } from "../provider/spot-bid-inputs";
 
 /** One instance of a bid, as the stack outputs show it. */
 export interface SpotBidInstance {

@@ -2,18 +2,18 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { FcpClient } from "../fcp-client/client";
 import { loadConfig, requireApiKey } from "../fcp-client/config";
-import { ValidationError } from "../fcp-client/errors";
-import { formatPrice } from "../fcp-client/price";
+import { ValidationError } from "../fcp-api/errors";
+import { formatPrice } from "../fcp-api/price";
 import { buildStartupScript } from "../startup/build-startup-script";
 import { SecretInScriptError } from "../startup/errors";
 import { packageCode } from "../startup/package-code";
 import type { CodePayload } from "../startup/spec";
 import { SpotBid, type SpotBidInstance } from "./SpotBid";
 import { SshKey } from "./SshKey";
-import { isExistingVolume, parseTaskConfig, type NewVolumeSpec, type TaskConfig, type TaskConfigInput } from "./TaskConfig";
+import { isExistingVolume, parseTaskConfig, type NewVolumeSpec, type TaskConfig, type TaskConfigInput } from "./task-config";
 import { taskStartupSpec, type MountedVolume } from "./task-startup-spec";
 import { Volume } from "./Volume";
-import type { WaitFor } from "./spot-bid-inputs";
+import type { WaitFor } from "../provider/spot-bid-inputs";
 
 /**
  * A TaskConfig, with Pulumi inputs where values may come from other resources or secrets.

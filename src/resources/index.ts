@@ -2,5 +2,5 @@ export { SpotBid, type SpotBidArgs, type SpotBidInstance } from "./SpotBid";
 export { Volume, type VolumeArgs } from "./Volume";
 export { SshKey, type SshKeyArgs } from "./SshKey";
 export { Task, type TaskArgs, validateTaskArgs } from "./Task";
-export * from "./TaskConfig";
-export type { WaitFor } from "./spot-bid-inputs";
+export * from "./task-config";
+export type { WaitFor } from "../provider/spot-bid-inputs";

@@ -1,7 +1,7 @@
 // Turns a parsed TaskConfig plus what only deploy time knows (volume ids and interfaces, the
 // packaged code) into the startup spec of `src/startup`. Pure, so it is tested without an engine.
 import type { CodePayload, StartupRun, StartupSpec, StartupVolume } from "../startup/spec";
-import type { TaskConfig, TaskEntrypoint } from "./TaskConfig";
+import type { TaskConfig, TaskEntrypoint } from "./task-config";
 
 export interface MountedVolume {
   volumeId: string;

@@ -1,6 +1,6 @@
 // An ed25519 pair in OpenSSH format, generated locally with ssh2.
 import { utils } from "ssh2";
-import { ProviderError } from "../fcp-client/errors";
+import { ProviderError } from "../fcp-api/errors";
 
 const ATTEMPTS = 8;
 

@@ -1,7 +1,7 @@
 // The contract of /var/lib/flow/cluster.env, for whatever writes it to each node after
 // allocation: one KEY=VALUE per line, read (not sourced) by the cluster section.
 import { isIP } from "node:net";
-import { ValidationError } from "../fcp-client/errors";
+import { ValidationError } from "../fcp-api/errors";
 
 export interface ClusterEnv {
   /** This node's rank, 0 for the main node. */

@@ -1,6 +1,6 @@
 // Errors of script building and code packaging. Each says what failed, the sizes or values
 // involved, and what to do; none ever holds a secret value.
-import { FlowError, ValidationError, type FieldError, type FlowErrorOptions } from "../fcp-client/errors";
+import { FlowError, ValidationError, type FieldError, type FlowErrorOptions } from "../fcp-api/errors";
 
 /** A StartupSpec broke a rule; `fieldErrors` lists every problem, not just the first. */
 export class StartupSpecError extends ValidationError {

@@ -1,6 +1,6 @@
 // Validation and defaults for a StartupSpec, in one place. Pure: table-tested without any engine.
 import { gunzipSync } from "node:zlib";
-import type { FieldError } from "../fcp-client/errors";
+import type { FieldError } from "../fcp-api/errors";
 import {
   DEFAULT_CLUSTER_WAIT_SECONDS,
   DEFAULT_DEVICE_WAIT_SECONDS,

@@ -9,7 +9,7 @@ import { LocalEngineError, ResourceOperationError, formatViolation, type InitFai
 import { forEachInReverseDependencyOrder } from "./graph";
 import { toStruct } from "./grpc-call";
 import { Limiter } from "./limiter";
-import type { RegistrationHandler } from "./mock-monitor";
+import type { RegistrationHandler } from "./engine-monitor";
 import { decideOp } from "./plan";
 import type { PolicyAnalyzer } from "./policy-analyzer";
 import { applyIgnoreChanges } from "./property-path";

@@ -8,7 +8,7 @@ import { deleteFromProvider, protectedMessage } from "./delete-step";
 import { Deployment } from "./deployment";
 import { DeploymentError, LocalEngineError, ResourceOperationError } from "./errors";
 import { forEachInReverseDependencyOrder } from "./graph";
-import { EngineMonitor } from "./mock-monitor";
+import { EngineMonitor } from "./engine-monitor";
 import type { PluginContext, PluginProcess } from "./plugin-process";
 import { PolicyAnalyzer, type PolicyPackConfig } from "./policy-analyzer";
 import { runProgram, type PulumiProgram } from "./program-runner";

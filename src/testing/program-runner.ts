@@ -8,7 +8,7 @@ import * as settings from "@pulumi/pulumi/runtime/settings";
 import { registerStackTransformation, runInPulumiStack } from "@pulumi/pulumi/runtime/stack";
 import { LocalEngineError } from "./errors";
 import type { ResolvedConfig } from "./config";
-import type { EngineMonitor } from "./mock-monitor";
+import type { EngineMonitor } from "./engine-monitor";
 import type { Diagnostic } from "./result";
 
 /**

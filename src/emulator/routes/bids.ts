@@ -1,9 +1,9 @@
 // Spot bids: POST, GET (paginated), PATCH and DELETE. There is no single-bid GET and no /cancel,
 // as in the seed; both get a 404 that says what to do instead.
-import { createBidRequestWire, updateBidRequestWire } from "../../fcp-client/schemas/bid";
-import { BID_STATUSES } from "../../fcp-client/schemas/status";
-import { parsePriceCents } from "../../fcp-client/price";
-import { BUILTIN_REGIONS } from "../../fcp-client/builtin-catalog";
+import { createBidRequestWire, updateBidRequestWire } from "../../fcp-api/schemas/bid";
+import { BID_STATUSES } from "../../fcp-api/schemas/status";
+import { parsePriceCents } from "../../fcp-api/price";
+import { BUILTIN_REGIONS } from "../../fcp-api/builtin-catalog";
 import { ok, type ApiHandler } from "../api";
 import { endBid, findPool } from "../market";
 import { paginate } from "../pagination";

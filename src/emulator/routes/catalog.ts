@@ -1,6 +1,6 @@
 // Read-only catalog endpoints: projects, the current user, instance types, spot availability.
 // All answer bare arrays (or an object for /me), as the seed lists them.
-import { BUILTIN_INSTANCE_TYPES } from "../../fcp-client/builtin-catalog";
+import { BUILTIN_INSTANCE_TYPES } from "../../fcp-api/builtin-catalog";
 import { ok, type ApiHandler } from "../api";
 import { availabilityView, projectView } from "../views";
 import { checkInstanceTypeFid, checkRegion } from "../validation";

@@ -2,7 +2,7 @@
 import { ok, type ApiHandler } from "../api";
 import { paginate } from "../pagination";
 import { invalid, show } from "../problem";
-import { INSTANCE_STATUSES } from "../../fcp-client/schemas/status";
+import { INSTANCE_STATUSES } from "../../fcp-api/schemas/status";
 import { instanceView } from "../views";
 import { checkInstanceTypeFid } from "../validation";
 

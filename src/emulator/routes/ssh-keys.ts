@@ -1,7 +1,7 @@
 // SSH keys. Without `public_key` the server makes an ed25519 pair and returns `private_key`
 // in that one response; only the public half is kept.
 import { utils } from "ssh2";
-import { createSshKeyRequestWire } from "../../fcp-client/schemas/ssh-key";
+import { createSshKeyRequestWire } from "../../fcp-api/schemas/ssh-key";
 import { ok, type ApiHandler } from "../api";
 import { invalid, notFound, show } from "../problem";
 import { generateEd25519KeyPair } from "../../ssh/generate-key-pair";

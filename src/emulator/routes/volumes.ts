@@ -1,6 +1,6 @@
 // Storage volumes. A volume is attached through a bid's `volumes` list; while a live bid lists
 // it, its status is "attached" and it cannot be deleted.
-import { createVolumeRequestWire } from "../../fcp-client/schemas/volume";
+import { createVolumeRequestWire } from "../../fcp-api/schemas/volume";
 import { ok, type ApiHandler } from "../api";
 import { invalid, notFound, show } from "../problem";
 import { isLiveBid } from "../state";

@@ -2,7 +2,7 @@
 // Both must see the same service, so code that works against the emulator works against FCP.
 import { utils } from "ssh2";
 import { FcpClient } from "../../../src/fcp-client/client";
-import { APIError, AuthenticationError, ResourceNotFoundError, ValidationAPIError } from "../../../src/fcp-client/errors";
+import { APIError, AuthenticationError, ResourceNotFoundError, ValidationAPIError } from "../../../src/fcp-api/errors";
 import type { RunningEmulator } from "../../../src/emulator";
 import { A100, H100_8X, call, listAll, startTest } from "./helpers";
 import { generateEd25519KeyPair } from "../../../src/ssh/generate-key-pair";

@@ -1,6 +1,6 @@
 // Every mistake the seed's gotchas name gets the seed's error body and the right status; bad
 // input never causes a 500, never crashes the server and never leaves half a change behind.
-import { seedErrorBody } from "../../../src/fcp-client/schemas/error-body";
+import { seedErrorBody } from "../../../src/fcp-api/schemas/error-body";
 import { seededRandom } from "../../../src/emulator/prng";
 import type { RunningEmulator } from "../../../src/emulator";
 import { A100, call, bidBody, startTest } from "./helpers";

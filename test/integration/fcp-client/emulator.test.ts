@@ -2,7 +2,7 @@
 // emulator's injected faults (lost answers after a write, drops, 429s, 5xx).
 import { startEmulator, type RunningEmulator } from "../../../src/emulator";
 import { FcpClient, type FcpClientOptions } from "../../../src/fcp-client/client";
-import { AuthenticationError, RateLimitError, TaskNotFoundError, ValidationAPIError } from "../../../src/fcp-client/errors";
+import { AuthenticationError, RateLimitError, TaskNotFoundError, ValidationAPIError } from "../../../src/fcp-api/errors";
 
 describe("FcpClient against the emulator", () => {
   let emu: RunningEmulator;

@@ -1,6 +1,6 @@
 import { fidFor } from "../../../src/emulator/ids";
 import { advanceTimelines, freeCapacity, settleMarket, type MarketContext } from "../../../src/emulator/market";
-import { initialState } from "../../../src/emulator/seed-data";
+import { initialState } from "../../../src/emulator/initial-state";
 import type { BidRecord, EmulatorState } from "../../../src/emulator/state";
 
 const A100 = "it_MsIRhxj3ccyVWGfP";

@@ -2,7 +2,7 @@ import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { StateFile, StateFileError, serializeState } from "../../../src/emulator/persistence";
-import { initialState } from "../../../src/emulator/seed-data";
+import { initialState } from "../../../src/emulator/initial-state";
 
 let dir: string;
 beforeEach(async () => {

@@ -1,5 +1,5 @@
 import { ApiProblem } from "../../../src/emulator/problem";
-import { initialState } from "../../../src/emulator/seed-data";
+import { initialState } from "../../../src/emulator/initial-state";
 import { checkInstanceTypeFid, checkProject, checkWirePrice, rejectUnknownFields, requireObject } from "../../../src/emulator/validation";
 
 function problem(fn: () => unknown): ApiProblem {

@@ -1,5 +1,5 @@
 import { FcpClient } from "../../../src/fcp-client/client";
-import { TaskNotFoundError } from "../../../src/fcp-client/errors";
+import { TaskNotFoundError } from "../../../src/fcp-api/errors";
 import { PROJECTS, type ScriptedServer, fakeClock, json, startScriptedServer, wireBid } from "./scripted-server";
 
 const PAGE = 100;

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FcpClient } from "../../../src/fcp-client/client";
 import { closeSharedFcpClients, sharedFcpClient } from "../../../src/fcp-client/client-registry";
-import { ValidationError } from "../../../src/fcp-client/errors";
+import { ValidationError } from "../../../src/fcp-api/errors";
 import { CLIENT_VERSION } from "../../../src/fcp-client/http";
 import { PROJECTS, type RecordedRequest, type ScriptedServer, json, startScriptedServer, wireBid } from "./scripted-server";
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { inspect } from "node:util";
 import { FcpClient } from "../../../src/fcp-client/client";
 import { loadConfig, requireApiKey, resolveProjectFid } from "../../../src/fcp-client/config";
-import { AuthenticationError, ResourceNotFoundError, ValidationError } from "../../../src/fcp-client/errors";
+import { AuthenticationError, ResourceNotFoundError, ValidationError } from "../../../src/fcp-api/errors";
 
 /** A fresh cwd and home, with the files given (path relative to each). */
 function sandbox(files: { cwd?: Record<string, string>; home?: Record<string, string> } = {}, credMode = 0o600) {

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { FcpClient } from "../../../src/fcp-client/client";
-import { AmbiguousCreateError, NetworkError } from "../../../src/fcp-client/errors";
+import { AmbiguousCreateError, NetworkError } from "../../../src/fcp-api/errors";
 import { PROJECTS, type RecordedRequest, type ScriptedServer, fakeClock, json, startScriptedServer } from "./scripted-server";
 
 /**

@@ -1,5 +1,5 @@
 import { FcpClient } from "../../../src/fcp-client/client";
-import { ProviderError } from "../../../src/fcp-client/errors";
+import { ProviderError } from "../../../src/fcp-api/errors";
 import { PagedList } from "../../../src/fcp-client/pagination";
 import { PROJECTS, type ScriptedServer, json, startScriptedServer, wireBid } from "./scripted-server";
 

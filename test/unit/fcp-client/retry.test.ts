@@ -1,5 +1,5 @@
 import { FcpClient } from "../../../src/fcp-client/client";
-import { APIError, NetworkError, RateLimitError, RequestAbortedError } from "../../../src/fcp-client/errors";
+import { APIError, NetworkError, RateLimitError, RequestAbortedError } from "../../../src/fcp-api/errors";
 import { backoffDelayMs, parseRetryAfterMs, withRetry } from "../../../src/fcp-client/retry";
 import { PROJECTS, type ScriptedServer, fakeClock, json, startScriptedServer } from "./scripted-server";
 

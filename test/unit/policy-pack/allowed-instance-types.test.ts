@@ -1,4 +1,4 @@
-import { allowedInstanceTypes } from "../../../policy-pack/policies";
+import { allowedInstanceTypes } from "../../../policy-pack/guardrails";
 import { SPOT_BID_TYPE, TASK_TYPE } from "../../../policy-pack/lib";
 import { ABSENT, expectCannotEvaluate, resourceArgs, runResourcePolicy, UNKNOWN_VALUE } from "./harness";
 

@@ -1,4 +1,4 @@
-import { allowedRegions } from "../../../policy-pack/policies";
+import { allowedRegions } from "../../../policy-pack/guardrails";
 import { SPOT_BID_TYPE, SSH_KEY_TYPE, TASK_TYPE, VOLUME_TYPE } from "../../../policy-pack/lib";
 import { ABSENT, expectCannotEvaluate, resourceArgs, runResourcePolicy, UNKNOWN_VALUE } from "./harness";
 

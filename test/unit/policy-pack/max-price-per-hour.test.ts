@@ -1,4 +1,4 @@
-import { maxPricePerHour } from "../../../policy-pack/policies";
+import { maxPricePerHour } from "../../../policy-pack/guardrails";
 import { SPOT_BID_TYPE, TASK_TYPE } from "../../../policy-pack/lib";
 import { ABSENT, expectCannotEvaluate, resourceArgs, runResourcePolicy, UNKNOWN_VALUE } from "./harness";
 

@@ -1,4 +1,4 @@
-import { maxStackHourlySpend } from "../../../policy-pack/policies";
+import { maxStackHourlySpend } from "../../../policy-pack/guardrails";
 import { SPOT_BID_TYPE, TASK_TYPE, VOLUME_TYPE } from "../../../policy-pack/lib";
 import { ABSENT, expectCannotEvaluate, runStackPolicy, stackArgs, type StackEntry, UNKNOWN_VALUE, urnOf } from "./harness";
 

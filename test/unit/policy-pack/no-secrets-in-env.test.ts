@@ -1,5 +1,5 @@
 import type { ResourceValidation } from "@pulumi/policy";
-import { noSecretsInEnv } from "../../../policy-pack/policies";
+import { noSecretsInEnv } from "../../../policy-pack/guardrails";
 import { SPOT_BID_TYPE, TASK_TYPE } from "../../../policy-pack/lib";
 import { fakeToken } from "./fake-tokens";
 import { ABSENT, expectCannotEvaluate, happyTask, resourceArgs, runResourcePolicy, UNKNOWN_VALUE, UnknownValueError } from "./harness";

@@ -14,7 +14,7 @@ import {
   policies,
   requireMaxRunTimeConfig,
   startupScriptSizeConfig,
-} from "../../../policy-pack/policies";
+} from "../../../policy-pack/guardrails";
 
 const root = join(__dirname, "../../..");
 const packDir = join(root, "policy-pack");

@@ -1,4 +1,4 @@
-import { ValidationError } from "../../../src/fcp-client/errors";
+import { ValidationError } from "../../../src/fcp-api/errors";
 import {
   DEFAULT_WORKING_DIR,
   isExistingVolume,
@@ -6,7 +6,7 @@ import {
   taskConfigSchema,
   validateTaskConfig,
   type TaskConfigInput,
-} from "../../../src/resources/TaskConfig";
+} from "../../../src/resources/task-config";
 
 type Raw = Record<string, unknown>;
 

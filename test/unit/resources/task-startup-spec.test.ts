@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { buildStartupScript } from "../../../src/startup/build-startup-script";
-import { parseTaskConfig } from "../../../src/resources/TaskConfig";
+import { parseTaskConfig } from "../../../src/resources/task-config";
 import { taskStartupSpec } from "../../../src/resources/task-startup-spec";
 import { validateTaskArgs } from "../../../src/resources/Task";
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { gzipSync } from "node:zlib";
-import { ValidationError } from "../../../src/fcp-client/errors";
+import { ValidationError } from "../../../src/fcp-api/errors";
 import { checkStartupSpec, resolveStartupSpec, StartupSpecError, type StartupSpec } from "../../../src/startup";
 
 const codeBytes = gzipSync(Buffer.from("a tar would be here"));

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { resolveConfig } from "../../../src/testing/config";
 import { Deployment } from "../../../src/testing/deployment";
 import { ResourceOperationError } from "../../../src/testing/errors";
-import { EngineMonitor } from "../../../src/testing/mock-monitor";
+import { EngineMonitor } from "../../../src/testing/engine-monitor";
 import { runProgram, type PulumiProgram } from "../../../src/testing/program-runner";
 import type { CheckResult, DiffResult, ProviderClient, ResourceRef } from "../../../src/testing/provider-plugin";
 import { isSecret, type PropertyMap } from "../../../src/testing/property-values";

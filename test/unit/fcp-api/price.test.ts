@@ -1,5 +1,5 @@
-import { ValidationError } from "../../../src/fcp-client/errors";
-import { formatPrice, isWirePrice, parsePriceCents } from "../../../src/fcp-client/price";
+import { ValidationError } from "../../../src/fcp-api/errors";
+import { formatPrice, isWirePrice, parsePriceCents } from "../../../src/fcp-api/price";
 
 describe("parsePriceCents", () => {
   it.each([

@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FcpClient } from "../../../src/fcp-client/client";
-import { ValidationError } from "../../../src/fcp-client/errors";
+import { ValidationError } from "../../../src/fcp-api/errors";
 import {
   BUILTIN_CATALOG,
   canonicalInstanceTypeKey,
@@ -11,9 +11,9 @@ import {
   resolveInstanceType,
   selectInstanceType,
   useBuiltinInstanceMappings,
-} from "../../../src/fcp-client/instance-types";
-import type { InstanceType, SpotAvailability } from "../../../src/fcp-client/models";
-import { PROJECTS, type ScriptedServer, json, startScriptedServer } from "./scripted-server";
+} from "../../../src/fcp-api/instance-types";
+import type { InstanceType, SpotAvailability } from "../../../src/fcp-api/models";
+import { PROJECTS, type ScriptedServer, json, startScriptedServer } from "../fcp-client/scripted-server";
 
 // The seed's "Resolution mapping (as implemented)", every line.
 describe.each([

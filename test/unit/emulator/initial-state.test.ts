@@ -1,6 +1,6 @@
-import { BUILTIN_INSTANCE_TYPES, BUILTIN_REGIONS } from "../../../src/fcp-client/builtin-catalog";
-import { FID_PREFIX } from "../../../src/fcp-client/schemas/common";
-import { defaultMarket, initialState } from "../../../src/emulator/seed-data";
+import { BUILTIN_INSTANCE_TYPES, BUILTIN_REGIONS } from "../../../src/fcp-api/builtin-catalog";
+import { FID_PREFIX } from "../../../src/fcp-api/schemas/common";
+import { defaultMarket, initialState } from "../../../src/emulator/initial-state";
 import { emulatorState } from "../../../src/emulator/state";
 
 describe("the seeded world", () => {

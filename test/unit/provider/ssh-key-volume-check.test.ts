@@ -1,5 +1,5 @@
-import * as sshKey from "../../../src/resources/ssh-key-provider";
-import * as volume from "../../../src/resources/volume-provider";
+import * as sshKey from "../../../src/provider/ssh-key-provider";
+import * as volume from "../../../src/provider/volume-provider";
 import { generateEd25519KeyPair } from "../../../src/ssh/generate-key-pair";
 
 const pair = generateEd25519KeyPair("me@laptop");

@@ -2,14 +2,14 @@
 // go, or fails naming it: the stack never believes a volume is gone while it exists.
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { APIError, FlowError, ValidationError } from "../fcp-client/errors";
-import type { Volume } from "../fcp-client/models";
-import { TERMINAL_BID_STATUSES } from "../fcp-client/schemas/status";
+import { APIError, FlowError, ValidationError } from "../fcp-api/errors";
+import type { Volume } from "../fcp-api/models";
+import { TERMINAL_BID_STATUSES } from "../fcp-api/schemas/status";
 import { autoName } from "./auto-name";
 import { isUnknown, orUnknown, UNKNOWN, zodFailures } from "./check-failures";
 import { plainJson } from "./plain-json";
 import { withoutKeys, type Props } from "./props";
-import { defaultRegion, endpointOf, settingsFor, type ResolvedSettings } from "./provider-settings";
+import { defaultRegion, endpointOf, settingsFor, type ResolvedSettings } from "./settings";
 import { pollUntil } from "./wait";
 
 

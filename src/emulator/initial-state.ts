@@ -2,7 +2,7 @@
 // seed's instance types. Prices and capacities are plausible rather than real. Not every type is
 // offered everywhere (the seed: "Not all instance types are available in all regions"; H100s are
 // easiest in us-central1-b), but a100 and 8xh100 are in both US zones so examples work.
-import { BUILTIN_INSTANCE_TYPES, BUILTIN_REGIONS } from "../fcp-client/builtin-catalog";
+import { BUILTIN_INSTANCE_TYPES, BUILTIN_REGIONS } from "../fcp-api/builtin-catalog";
 import { fidFor } from "./ids";
 import { auctionFidFor } from "./market";
 import type { EmulatorState, MarketRecord } from "./state";

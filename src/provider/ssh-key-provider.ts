@@ -5,14 +5,14 @@ import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { utils } from "ssh2";
 import { z } from "zod";
-import { ValidationError } from "../fcp-client/errors";
-import type { SshKey } from "../fcp-client/models";
+import { ValidationError } from "../fcp-api/errors";
+import type { SshKey } from "../fcp-api/models";
 import { autoName } from "./auto-name";
 import { generateEd25519KeyPair } from "../ssh/generate-key-pair";
 import { isUnknown, orUnknown, UNKNOWN, zodFailures } from "./check-failures";
 import { plainJson } from "./plain-json";
 import { withoutKeys, type Props } from "./props";
-import { endpointOf, settingsFor } from "./provider-settings";
+import { endpointOf, settingsFor } from "./settings";
 
 
 const publicKeySchema = z.string().superRefine((value, ctx) => {

@@ -4,11 +4,11 @@
 // spelling (YAML and other frontends) and turns its documented mistakes into "did you mean".
 import { posix } from "node:path";
 import { z } from "zod";
-import { FlowError, ValidationError, type FieldError } from "../fcp-client/errors";
-import { formatPrice, parsePriceCents } from "../fcp-client/price";
-import { parseInstanceType } from "../fcp-client/instance-types";
-import { FLOW_LOG_DIR, FLOW_STATE_DIR, MAX_RUN_TIME_HOURS, WORKSPACE_DIR } from "../startup/constants";
-import { checkStartupSpec } from "../startup/resolve-startup-spec";
+import { FlowError, ValidationError, type FieldError } from "../../fcp-api/errors";
+import { formatPrice, parsePriceCents } from "../../fcp-api/price";
+import { parseInstanceType } from "../../fcp-api/instance-types";
+import { FLOW_LOG_DIR, FLOW_STATE_DIR, MAX_RUN_TIME_HOURS, WORKSPACE_DIR } from "../../startup/constants";
+import { checkStartupSpec } from "../../startup/resolve-startup-spec";
 
 // --- Limits -------------------------------------------------------------------------------
 

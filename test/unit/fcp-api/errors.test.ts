@@ -13,9 +13,9 @@ import {
   ValidationAPIError,
   ValidationError,
   redactSecrets,
-} from "../../../src/fcp-client/errors";
+} from "../../../src/fcp-api/errors";
 import { fromResponse } from "../../../src/fcp-client/http";
-import { PROJECTS, type ScriptedServer, json, startScriptedServer } from "./scripted-server";
+import { PROJECTS, type ScriptedServer, json, startScriptedServer } from "../fcp-client/scripted-server";
 
 const API_KEY = "fcp-SECRET-abcdef0123456789";
 

@@ -1,7 +1,7 @@
 // An error from create/update that keeps the object in the stack. The dynamic-provider plugin
 // turns an error with `id` and `properties` into ErrorResourceInitFailed, so the engine records
 // the resource (marked failed) instead of forgetting a bid that costs money.
-import { FlowError, type FlowErrorOptions } from "../fcp-client/errors";
+import { FlowError, type FlowErrorOptions } from "../fcp-api/errors";
 
 export class ResourceInitError extends FlowError {
   readonly id: string;

@@ -1,5 +1,5 @@
-import { NetworkError, RateLimitError, ValidationError } from "../../../src/fcp-client/errors";
-import { pollUntil } from "../../../src/resources/wait";
+import { NetworkError, RateLimitError, ValidationError } from "../../../src/fcp-api/errors";
+import { pollUntil } from "../../../src/provider/wait";
 
 describe("pollUntil", () => {
   it("polls through transient API faults until done", async () => {

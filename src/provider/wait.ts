@@ -2,7 +2,7 @@
 // Cancel is a no-op for dynamic resources. A wait outlives a passing API fault: the client's
 // retries gave up on one look, not on the wait.
 import { isRetryable } from "../fcp-client/retry";
-import { pollIntervalMs } from "./provider-settings";
+import { pollIntervalMs } from "./settings";
 
 export interface PollOutcome<T> {
   done: boolean;

@@ -1,9 +1,9 @@
 // SpotBid inputs as the provider sees them after `check`: validated offline, defaults filled,
 // spellings normalised (prices as "$X.XX"), so that `diff` compares like with like.
 import { z } from "zod";
-import { formatPrice, parsePriceCents } from "../fcp-client/price";
-import { canonicalInstanceTypeKey } from "../fcp-client/instance-types";
-import { FlowError } from "../fcp-client/errors";
+import { formatPrice, parsePriceCents } from "../fcp-api/price";
+import { canonicalInstanceTypeKey } from "../fcp-api/instance-types";
+import { FlowError } from "../fcp-api/errors";
 import { orUnknown } from "./check-failures";
 
 import { STARTUP_SCRIPT_LIMIT } from "../startup/constants";

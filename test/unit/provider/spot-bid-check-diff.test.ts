@@ -1,5 +1,5 @@
-import { check, diff } from "../../../src/resources/spot-bid-provider";
-import { UNKNOWN } from "../../../src/resources/check-failures";
+import { check, diff } from "../../../src/provider/spot-bid-provider";
+import { UNKNOWN } from "../../../src/provider/check-failures";
 
 const base = { resourceName: "trainer", instanceType: "a100", region: "us-central1-a", limitPrice: 15 };
 

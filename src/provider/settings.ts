@@ -6,7 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { FcpClient } from "../fcp-client/client";
 import { sharedFcpClient } from "../fcp-client/client-registry";
 import { loadConfig, requireApiKey, type FlowConfigInput } from "../fcp-client/config";
-import { ValidationError } from "../fcp-client/errors";
+import { ValidationError } from "../fcp-api/errors";
 
 const CONFIG_KEYS = { apiKey: "fcp:apiKey", apiUrl: "fcp:apiUrl", project: "fcp:project", region: "fcp:region" } as const;
 

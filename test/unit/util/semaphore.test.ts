@@ -1,6 +1,6 @@
 import { FcpClient } from "../../../src/fcp-client/client";
-import { ConcurrencyLimiter } from "../../../src/fcp-client/concurrency";
-import { PROJECTS, type ScriptedServer, json, startScriptedServer } from "./scripted-server";
+import { ConcurrencyLimiter } from "../../../src/util/semaphore";
+import { PROJECTS, type ScriptedServer, json, startScriptedServer } from "../fcp-client/scripted-server";
 
 describe("client-side concurrency limit", () => {
   let server: ScriptedServer;

@@ -4,7 +4,7 @@ import * as spotBid from "./spot-bid-provider";
 import * as volume from "./volume-provider";
 import * as sshKey from "./ssh-key-provider";
 
-export { configure } from "./provider-settings";
+export { configure } from "./settings";
 
 export const handlers = {
   spotBid: { ...spotBid, delete: spotBid.remove },

@@ -3,17 +3,17 @@
 // not become ready is reported with its id, so it stays in the stack), and a delete counts only
 // once its instances are gone.
 import type * as pulumi from "@pulumi/pulumi";
-import { FlowError, ResourceNotFoundError, ValidationError } from "../fcp-client/errors";
-import type { Bid, Instance, InstanceType } from "../fcp-client/models";
-import { formatPrice, parsePriceCents } from "../fcp-client/price";
-import { TERMINAL_BID_STATUSES } from "../fcp-client/schemas/status";
-import { canonicalInstanceTypeKey } from "../fcp-client/instance-types";
+import { FlowError, ResourceNotFoundError, ValidationError } from "../fcp-api/errors";
+import type { Bid, Instance, InstanceType } from "../fcp-api/models";
+import { formatPrice, parsePriceCents } from "../fcp-api/price";
+import { TERMINAL_BID_STATUSES } from "../fcp-api/schemas/status";
+import { canonicalInstanceTypeKey } from "../fcp-api/instance-types";
 import { autoName } from "./auto-name";
 import { isUnknown, UNKNOWN, zodFailures } from "./check-failures";
 import { ResourceInitError } from "./init-error";
 import { plainJson } from "./plain-json";
 import { withoutKeys, type Props } from "./props";
-import { defaultRegion, endpointOf, settingsFor, type ResolvedSettings } from "./provider-settings";
+import { defaultRegion, endpointOf, settingsFor, type ResolvedSettings } from "./settings";
 import {
   SPOT_BID_LOCAL_KEYS,
   SPOT_BID_REPLACE_KEYS,
