@@ -78,6 +78,8 @@ export interface HttpResponse {
 export type RequestStats = Map<string, number>;
 
 const secretHeaders = new WeakMap<HttpTransport, Record<string, string>>();
+// Set by the transport itself; a caller's header of the same name (any case) is dropped.
+const RESERVED_HEADERS = new Set(["authorization", "user-agent", "accept", "x-client-request-id"]);
 
 export class HttpTransport {
   readonly apiUrl: string;
@@ -139,7 +141,8 @@ export class HttpTransport {
     const timeoutMs = req.timeoutMs ?? this.timeoutMs;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
-    const headers: Record<string, string> = { ...secretHeaders.get(this), "x-client-request-id": clientRequestId, ...req.headers };
+    const callerHeaders = Object.entries(req.headers ?? {}).filter(([name]) => !RESERVED_HEADERS.has(name.toLowerCase()));
+    const headers: Record<string, string> = { ...Object.fromEntries(callerHeaders), ...secretHeaders.get(this), "x-client-request-id": clientRequestId };
     let body: string | undefined;
     if (req.body !== undefined) {
       body = JSON.stringify(req.body);

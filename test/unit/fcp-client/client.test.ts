@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { FcpClient } from "../../../src/fcp-client/client";
 import { closeSharedFcpClients, sharedFcpClient } from "../../../src/fcp-client/client-registry";
 import { ValidationError } from "../../../src/fcp-api/errors";
-import { CLIENT_VERSION } from "../../../src/fcp-client/http";
+import { CLIENT_VERSION, HttpTransport } from "../../../src/fcp-client/http";
 import { PROJECTS, type RecordedRequest, type ScriptedServer, json, startScriptedServer, wireBid } from "./scripted-server";
 
 const API_KEY = "fcp-test-key-0123456789abcdef";
@@ -43,6 +43,20 @@ describe("FcpClient endpoints over real HTTP", () => {
     expect(CLIENT_VERSION).toBe((JSON.parse(readFileSync(join(__dirname, "../../../package.json"), "utf8")) as { version: string }).version);
     expect(a.headers["x-client-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
     expect(b.headers["x-client-request-id"]).not.toBe(a.headers["x-client-request-id"]);
+  });
+
+  it("regression: a caller's headers cannot replace the API key or the request id, in any case", async () => {
+    route({ "GET /v2/projects": () => [200, PROJECTS] });
+    const transport = (client as unknown as { shared: { transport: HttpTransport } }).shared.transport;
+    await transport.request({
+      method: "GET",
+      path: "/v2/projects",
+      headers: { Authorization: "Bearer someone-else", authorization: "Bearer other", "X-Client-Request-Id": "fixed", "x-trace": "kept" },
+    });
+    const [req] = server.requests;
+    expect(req.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    expect(req.headers["x-client-request-id"]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(req.headers["x-trace"]).toBe("kept");
   });
 
   it("lists projects and resolves a project name to its FID once", async () => {
