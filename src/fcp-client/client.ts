@@ -47,7 +47,7 @@ import { instanceTypeWire } from "../fcp-api/schemas/instance-type";
 import { projectWire } from "../fcp-api/schemas/project";
 import { createSshKeyRequestWire, sshKeyWire } from "../fcp-api/schemas/ssh-key";
 import { userWire } from "../fcp-api/schemas/user";
-import { volumeWire } from "../fcp-api/schemas/volume";
+import { createVolumeRequestWire, volumeWire } from "../fcp-api/schemas/volume";
 
 export interface FcpClientOptions {
   /** FCP API key; registered as a secret and never shown in any message. */
@@ -438,7 +438,9 @@ export class FcpClient {
       disk_interface: iface === "file" ? "File" : "Block",
       project,
       region,
-    };
+    } as const;
+    // The request schema's limits (name length, size) are checked before anything is sent.
+    validateRequest(createVolumeRequestWire, body);
     return this.createOnce(
       "volume",
       input.name,

@@ -208,6 +208,18 @@ describe("FcpClient endpoints over real HTTP", () => {
     await expect(client.deleteVolume("vol_1")).resolves.toBe(true);
   });
 
+  it.each([
+    ["a name longer than 128 characters", { name: "v".repeat(129), sizeGb: 100 }, /name/],
+    ["an empty name", { name: "", sizeGb: 100 }, /name/],
+    ["more than 16384 GB", { name: "data", sizeGb: 16385 }, /size_gb/],
+  ])("regression: createVolume refuses %s with the request schema, before any POST", async (_what, input, field) => {
+    route({ "GET /v2/projects": () => [200, PROJECTS], "POST /v2/volumes": () => [201, { fid: "vol_1" }] });
+    const e = await client.createVolume(input).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(ValidationError);
+    expect((e as ValidationError).message).toMatch(field);
+    expect(server.requests.filter((r) => r.method === "POST")).toEqual([]);
+  });
+
   it("creates, lists and deletes SSH keys", async () => {
     route({
       "GET /v2/projects": () => [200, PROJECTS],
