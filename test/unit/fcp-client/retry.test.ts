@@ -1,5 +1,5 @@
 import { FcpClient } from "../../../src/fcp-client/client";
-import { APIError, NetworkError, RateLimitError, RequestAbortedError } from "../../../src/fcp-api/errors";
+import { APIError, FlowError, NetworkError, RateLimitError, RequestAbortedError } from "../../../src/fcp-api/errors";
 import { backoffDelayMs, parseRetryAfterMs, withRetry } from "../../../src/fcp-client/retry";
 import { PROJECTS, type ScriptedServer, fakeClock, json, startScriptedServer } from "./scripted-server";
 
@@ -112,7 +112,10 @@ describe("retries over real HTTP with an injected clock", () => {
       server.requests.length = 0;
       script([[status]]);
       const c = client(fake);
-      await expect(c.listProjects()).rejects.toBeDefined();
+      // The answer itself comes back as the mapped error, after exactly one attempt.
+      const err = await c.listProjects().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(FlowError);
+      expect(err).toMatchObject({ statusCode: status });
       expect(server.requests).toHaveLength(1);
       await c.close();
     }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
@@ -24,6 +24,10 @@ describe("state lock", () => {
     const gone = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"]).stdout.toString();
     writeFileSync(`${state}.lock`, `${gone}\n`);
     const lock = await acquireStateLock(state);
+    // The lock now names this process, not the one that is gone.
+    expect(readFileSync(`${state}.lock`, "utf8")).toBe(`${process.pid}\n`);
+    await expect(acquireStateLock(state)).rejects.toThrow(/in use by another operation/);
     await lock.release();
+    expect(existsSync(`${state}.lock`)).toBe(false);
   });
 });
