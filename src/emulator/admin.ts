@@ -10,7 +10,7 @@ import { faultConfig, type FaultConfig, type FaultInjector } from "./faults";
 import { invalid, notFound, show } from "./problem";
 import type { RequestCounts, RequestLog } from "./request-log";
 import { Router } from "./router";
-import { FINAL_BID_STATUSES, type EmulatorState, type MarketRecord } from "./state";
+import { FINAL_BID_STATUSES, ownRecord, type EmulatorState, type MarketRecord } from "./state";
 import type { Store } from "./store";
 import { bidView, instanceView, iso, projectView, sshKeyView, volumeAttachments, volumeView } from "./views";
 import { parseBody, requireObject } from "./validation";
@@ -164,7 +164,7 @@ export class EmulatorAdmin {
   async endBid(fid: string, status: (typeof ENDABLE)[number]) {
     return this.store.change(
       (state, { now }) => {
-        const bid = state.bids[fid];
+        const bid = ownRecord(state.bids, fid);
         if (!bid) throw notFound(`No bid ${show(fid)}.`, { field: "bid_fid", value: fid });
         if (FINAL_BID_STATUSES.includes(bid.status)) {
           throw invalid("bid_fid", fid, `Bid ${fid} is already ${bid.status}.`);

@@ -130,6 +130,14 @@ export const stateFile = z.object({
   state: emulatorState,
 });
 
+/**
+ * The record stored under a user-supplied id, own properties only: `__proto__`, `constructor` or
+ * `toString` name nothing, so they can never reach or change Object.prototype.
+ */
+export function ownRecord<T>(records: Record<string, T>, id: string): T | undefined {
+  return Object.hasOwn(records, id) ? records[id] : undefined;
+}
+
 export function isLiveBid(bid: BidRecord): boolean {
   return !FINAL_BID_STATUSES.includes(bid.status);
 }

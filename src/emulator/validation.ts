@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { BUILTIN_INSTANCE_TYPES, BUILTIN_REGIONS, BUILTIN_SHORT_NAMES } from "../fcp-api/builtin-catalog";
 import { isWirePrice } from "../fcp-api/price";
 import { ApiProblem, invalid, show } from "./problem";
-import type { EmulatorState, ProjectRecord } from "./state";
+import { ownRecord, type EmulatorState, type ProjectRecord } from "./state";
 
 export type JsonObject = Record<string, unknown>;
 
@@ -60,7 +60,7 @@ export function checkWirePrice(field: string, value: unknown): void {
 /** A project FID that exists; a project name gets a hint with its FID. */
 export function checkProject(state: EmulatorState, field: string, value: unknown): ProjectRecord {
   const projects = Object.values(state.projects);
-  const found = typeof value === "string" ? state.projects[value] : undefined;
+  const found = typeof value === "string" ? ownRecord(state.projects, value) : undefined;
   if (found) return found;
   const byName = projects.find((p) => p.name === value);
   if (byName) {

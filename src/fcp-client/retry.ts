@@ -78,7 +78,9 @@ export function parseRetryAfterMs(value: string | undefined | null, now: number)
  */
 export function isRetryable(error: unknown, idempotent: boolean): boolean {
   if (error instanceof RateLimitError) return true;
-  if (error instanceof APIError) return idempotent && RETRYABLE_STATUSES.includes(error.statusCode);
+  // Any 5xx is worth repeating for an idempotent request: a single 500 on a lookup or a cancel
+  // must not turn into an orphaned bid or a failed destroy (issue 12).
+  if (error instanceof APIError) return idempotent && (error.statusCode >= 500 || RETRYABLE_STATUSES.includes(error.statusCode));
   if (error instanceof NetworkError || error instanceof TimeoutError) return idempotent || !error.requestSent;
   return false;
 }

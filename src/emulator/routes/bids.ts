@@ -8,7 +8,7 @@ import { ok, type ApiHandler } from "../api";
 import { endBid, findPool } from "../market";
 import { paginate } from "../pagination";
 import { invalid, notFound, show } from "../problem";
-import { FINAL_BID_STATUSES, isLiveBid, type BidRecord, type EmulatorState } from "../state";
+import { FINAL_BID_STATUSES, isLiveBid, ownRecord, type BidRecord, type EmulatorState } from "../state";
 import { bidView } from "../views";
 import {
   checkInstanceTypeFid,
@@ -88,7 +88,7 @@ function checkSshKeys(state: EmulatorState, project: string, keys: readonly stri
     const field = `ssh_keys.${i}`;
     if (seen.has(fid)) throw invalid(field, fid, `SSH key ${show(fid)} is listed twice.`);
     seen.add(fid);
-    const key = state.sshKeys[fid];
+    const key = ownRecord(state.sshKeys, fid);
     if (!key || key.project !== project) {
       const inProject = Object.values(state.sshKeys).filter((k) => k.project === project).map((k) => k.fid);
       const byName = Object.values(state.sshKeys).find((k) => k.name === fid && k.project === project);
@@ -104,7 +104,7 @@ function checkVolumes(state: EmulatorState, project: string, region: string, qua
     const field = `volumes.${i}`;
     if (seen.has(fid)) throw invalid(field, fid, `Volume ${show(fid)} is listed twice.`);
     seen.add(fid);
-    const volume = state.volumes[fid];
+    const volume = ownRecord(state.volumes, fid);
     if (!volume || volume.project !== project) {
       const inProject = Object.values(state.volumes).filter((v) => v.project === project).map((v) => v.fid);
       throw invalid(field, fid, `Unknown volume ${show(fid)} in project ${project}. GET /v2/volumes lists them.`, inProject.slice(0, 50));
@@ -195,7 +195,7 @@ export const createBid: ApiHandler = async (req, { store }) => {
 };
 
 function readBid(state: EmulatorState, fid: string): BidRecord {
-  const bid = state.bids[fid];
+  const bid = ownRecord(state.bids, fid);
   if (!bid) {
     throw notFound(`No bid ${show(fid)}. List bids with GET /v2/spot/bids?project=<project FID> and look for its fid.`, {
       field: "bid_fid",

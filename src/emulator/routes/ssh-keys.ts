@@ -5,6 +5,7 @@ import { createSshKeyRequestWire } from "../../fcp-api/schemas/ssh-key";
 import { ok, type ApiHandler } from "../api";
 import { invalid, notFound, show } from "../problem";
 import { generateEd25519KeyPair } from "../../ssh/generate-key-pair";
+import { ownRecord } from "../state";
 import { sshKeyView } from "../views";
 import { checkProject, parseBody, rejectUnknownFields, requireObject } from "../validation";
 
@@ -56,7 +57,7 @@ export const listSshKeys: ApiHandler = async (req, { store }) => {
 export const deleteSshKey: ApiHandler = async (req, { store }) => {
   await store.change((state) => {
     const fid = req.params.fid;
-    if (!state.sshKeys[fid]) throw notFound(`No SSH key ${show(fid)}. GET /v2/ssh-keys lists them.`, { field: "key_id", value: fid });
+    if (!ownRecord(state.sshKeys, fid)) throw notFound(`No SSH key ${show(fid)}. GET /v2/ssh-keys lists them.`, { field: "key_id", value: fid });
     delete state.sshKeys[fid];
   });
   return { status: 204 };

@@ -3,7 +3,7 @@
 import { createVolumeRequestWire } from "../../fcp-api/schemas/volume";
 import { ok, type ApiHandler } from "../api";
 import { invalid, notFound, show } from "../problem";
-import { isLiveBid } from "../state";
+import { isLiveBid, ownRecord } from "../state";
 import { volumeAttachments, volumeView } from "../views";
 import { checkProject, checkRegion, parseBody, rejectUnknownFields, requireObject } from "../validation";
 
@@ -57,7 +57,7 @@ export const listVolumes: ApiHandler = async (req, { store }) => {
 export const deleteVolume: ApiHandler = async (req, { store }) => {
   await store.change((state) => {
     const fid = req.params.fid;
-    const volume = state.volumes[fid];
+    const volume = ownRecord(state.volumes, fid);
     if (!volume) throw notFound(`No volume ${show(fid)}. GET /v2/volumes lists them.`, { field: "volume_id", value: fid });
     const holder = Object.values(state.bids).find((b) => isLiveBid(b) && b.volumes.includes(fid));
     if (holder) {

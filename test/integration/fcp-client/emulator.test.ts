@@ -149,4 +149,24 @@ describe("FcpClient against the emulator", () => {
     const wrong = client({ apiKey: "fcp-wrong-key-123456" });
     await expect(wrong.listProjects()).rejects.toBeInstanceOf(AuthenticationError);
   });
+
+  it("issue 12: a lost create answer plus a 500 on the lookup still returns the one bid", async () => {
+    emu.admin.setFaults({
+      failAfterWrite: { count: 1, routes: ["POST /v2/spot/bids"] },
+      errors: { count: 1, statuses: [500], routes: ["GET /v2/spot/bids"] },
+    });
+    const c = client();
+    const bid = await c.createBid({ name: "orphan-check", instanceType: "a100", limitPrice: "$15.00" });
+    const named = (await c.listBids()).filter((b) => b.name === "orphan-check");
+    expect(named.map((b) => b.fid)).toEqual([bid.fid]);
+  });
+
+  it("issue 12: a single 500 on DELETE does not fail the cancel", async () => {
+    const c = client();
+    const bid = await c.createBid({ name: "cancel-500", instanceType: "a100", limitPrice: "$15.00" });
+    emu.admin.setFaults({ errors: { count: 1, statuses: [500], routes: ["DELETE /v2/spot/bids/{fid}"] } });
+    await expect(c.cancelBid(bid.fid)).resolves.toBe(true);
+    const after = (await c.listBids()).find((b) => b.fid === bid.fid);
+    expect(after?.status).toBe("cancelled");
+  });
 });
