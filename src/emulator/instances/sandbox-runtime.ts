@@ -108,7 +108,8 @@ class SandboxInstance implements BootedInstance {
     }
     return spawn(
       "nsenter",
-      ["-t", String(this.pid), "-m", "-p", "-r", `--wd=${home}`, "--", "/usr/bin/env", "-i", ...envArgs, ...inner],
+      // -r -w: the instance's root and cwd; the session then starts in its home, as sshd does.
+      ["-t", String(this.pid), "-m", "-p", "-r", "-w", "--", "/usr/bin/env", "-i", ...envArgs, "/bin/bash", "-c", 'cd "$HOME" 2>/dev/null || cd /; exec "$@"', "fcp-session", ...inner],
       { stdio: ["pipe", "pipe", "pipe"] },
     );
   }
