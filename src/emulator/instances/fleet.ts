@@ -3,7 +3,7 @@
 // reaches `running` boots; one that is terminated, preempted, cancelled or reset away is stopped
 // (processes killed, SSH closed) and its disk removed. A poweroff the instance asks for ends it
 // at emulator time. At most `maxBooted` instances run at once; the rest wait, with a reason.
-import { promises as fs, existsSync, readdirSync } from "node:fs";
+import { promises as fs, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { utils } from "ssh2";
@@ -218,14 +218,8 @@ export class InstanceFleet {
     const entry: Entry = { fid, state: "starting", reason: null, bootMs: null, powerOffAt: null, bound: Promise.resolve() };
     entry.bound = this.track(
       (async () => {
-        const dir = this.instanceDir(fid);
-        await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-        const keyFile = path.join(dir, "ssh_host_ed25519_key");
-        let hostKey = await fs.readFile(keyFile, "utf8").catch(() => undefined);
-        if (!hostKey) {
-          hostKey = utils.generateKeyPairSync("ed25519").private;
-          await fs.writeFile(keyFile, hostKey, { mode: 0o600 });
-        }
+        // Synchronous up to listen(), so the port is known before anyone can read the instance.
+        const hostKey = this.hostKey(fid);
         const server = new InstanceSshServer({
           address: record.privateIp,
           hostKey,
@@ -246,6 +240,25 @@ export class InstanceFleet {
       }),
     );
     return entry;
+  }
+
+  /** The instance's ed25519 host key, kept on its disk so a reboot keeps its identity. */
+  private hostKey(fid: string): string {
+    const dir = this.instanceDir(fid);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const file = path.join(dir, "ssh_host_ed25519_key");
+    let key: string | undefined;
+    try {
+      key = readFileSync(file, "utf8");
+      if (utils.parseKey(key) instanceof Error) key = undefined;
+    } catch {
+      key = undefined;
+    }
+    if (key) return key;
+    key = utils.generateKeyPairSync("ed25519").private;
+    writeFileSync(`${file}.tmp`, key, { mode: 0o600 });
+    renameSync(`${file}.tmp`, file);
+    return key;
   }
 
   private authorizedKeys(fid: string): string[] {
