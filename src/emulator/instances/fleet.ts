@@ -7,7 +7,7 @@ import { promises as fs, existsSync, mkdirSync, readdirSync, readFileSync, renam
 import * as os from "node:os";
 import * as path from "node:path";
 import { utils } from "ssh2";
-import { BUILTIN_INSTANCE_TYPES } from "../../fcp-client/builtin-catalog";
+import { BUILTIN_INSTANCE_TYPES } from "../../fcp-api/builtin-catalog";
 import { endBid } from "../market";
 import { isLiveBid, type EmulatorState, type InstanceRecord } from "../state";
 import type { Store } from "../store";
