@@ -74,7 +74,7 @@ export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   try {
     const t0 = performance.now();
-    const memory = await startEmulator({ seed: 1 });
+    const memory = await startEmulator({ seed: 1, instances: "none" });
     const startupMs = performance.now() - t0;
     const memPool = new Pool(memory.url, { connections: CONCURRENCY });
     try {
@@ -92,7 +92,7 @@ export async function run(): Promise<BenchResult[]> {
       await memory.close();
     }
 
-    const durable = await startEmulator({ seed: 1, statePath: path.join(dir, "bench.json") });
+    const durable = await startEmulator({ seed: 1, instances: "none", statePath: path.join(dir, "bench.json") });
     const durablePool = new Pool(durable.url, { connections: CONCURRENCY });
     try {
       await createBids(durable, durablePool, 100);

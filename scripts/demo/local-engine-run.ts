@@ -5,6 +5,7 @@ import { DeploymentError, LocalEngine, type ConfigMap, type OperationResult } fr
 import { trainingCluster } from "../../examples/stacks/training-cluster/program";
 import { POLICY_CONFIG, POLICY_PACK, REPO_ROOT } from "./demo";
 import { heading, line, steps } from "./print";
+import { peekOverSsh } from "./ssh-peek";
 import { readFileSync } from "node:fs";
 
 export async function runWithLocalEngine(ctx: { emulator: RunningEmulator; work: string; env: Record<string, string> }): Promise<void> {
@@ -34,6 +35,7 @@ export async function runWithLocalEngine(ctx: { emulator: RunningEmulator; work:
     const up = await main.up(async () => trainingCluster());
     steps(up.ops.map((o) => ({ op: o.op, type: o.type, name: o.name })));
     outputs(up);
+    await peekOverSsh(ctx.emulator, up.outputs.sshHosts.value as string[], up.outputs.privateKey.value as string);
   } finally {
     await main.close();
   }

@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import type { RunningEmulator } from "pulumi-fcp/emulator";
 import { POLICY_CONFIG, POLICY_PACK, STACK_DIR } from "./demo";
 import { heading, line } from "./print";
+import { peekOverSsh } from "./ssh-peek";
 
 export async function runWithPulumiCli(ctx: { emulator: RunningEmulator; work: string; env: Record<string, string> }): Promise<void> {
   const env = {
@@ -29,6 +30,8 @@ export async function runWithPulumiCli(ctx: { emulator: RunningEmulator; work: s
     pulumi(["up", "--yes"]);
     heading("Stack outputs");
     pulumi(["stack", "output"]);
+    const out = JSON.parse(pulumi(["stack", "output", "--json", "--show-secrets"], { quiet: true }).stdout) as { sshHosts?: string[]; privateKey?: string };
+    await peekOverSsh(ctx.emulator, out.sshHosts ?? [], out.privateKey ?? "");
     heading("pull request: numInstances 2 → 4  (pulumi preview --policy-pack policy-pack)");
     pulumi(["config", "set", "numInstances", "4"], { quiet: true });
     const preview = pulumi(["preview", "--diff", "--policy-pack", POLICY_PACK, "--policy-pack-config", POLICY_CONFIG], { allowFailure: true });

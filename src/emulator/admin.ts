@@ -12,6 +12,7 @@ import type { RequestCounts, RequestLog } from "./request-log";
 import { Router } from "./router";
 import { FINAL_BID_STATUSES, ownRecord, type EmulatorState, type MarketRecord } from "./state";
 import type { Store } from "./store";
+import type { InstanceFleet } from "./instances/fleet";
 import { bidView, instanceView, iso, projectView, sshKeyView, volumeAttachments, volumeView } from "./views";
 import { parseBody, requireObject } from "./validation";
 
@@ -65,11 +66,14 @@ export class EmulatorAdmin {
     private readonly store: Store,
     private readonly faultInjector: FaultInjector,
     private readonly requestLog: RequestLog,
+    private readonly fleet?: InstanceFleet,
   ) {}
 
   /** Everything, as the API would show it, plus the market's pools and the clock. */
   async state() {
     const store = this.store;
+    // Boot state, startup exit code and log tail of each booted instance (sandbox runtime only).
+    const boots = this.fleet ? await this.fleet.describeAll() : undefined;
     return store.read((state, now) => {
       const attached = volumeAttachments(state);
       return {
@@ -79,7 +83,7 @@ export class EmulatorAdmin {
         user: state.user,
         projects: Object.values(state.projects).map(projectView),
         bids: Object.values(state.bids).map(bidView),
-        instances: Object.values(state.instances).map(instanceView),
+        instances: Object.values(state.instances).map((i) => (boots ? { ...instanceView(i), boot: boots[i.fid] ?? null } : instanceView(i))),
         volumes: Object.values(state.volumes).map((v) => volumeView(v, attached.get(v.fid) ?? [])),
         ssh_keys: Object.values(state.sshKeys).map(sshKeyView),
         market: marketView(state),
@@ -156,6 +160,7 @@ export class EmulatorAdmin {
   /** A freshly seeded world; faults and request counts cleared. FIDs are never reused. */
   async reset(): Promise<void> {
     await this.store.reset();
+    await this.fleet?.settled();
     this.faultInjector.configure({});
     this.requestLog.clear();
   }

@@ -37,6 +37,8 @@ async function main(argv: string[]): Promise<void> {
     )
     .option("--provision-seconds <n>", "emulator seconds from allocation to running", seconds, 2)
     .option("--seed <n>", "seed for FIDs and injected faults", integer("--seed", 0, 2 ** 31 - 1))
+    .addOption(new Option("--instances <runtime>", "sandbox: running instances boot (startup script, own 127.0.0.N, real SSH); none: nothing boots").choices(["sandbox", "none"]).default(undefined, "sandbox where namespaces work (root on Linux), else none"))
+    .option("--max-booted <n>", "the most instances booted at once", integer("--max-booted", 0, 1000), 16)
     .option("--no-admin", "do not serve the admin API under /_emulator/")
     .option("--verbose", "log one line per request to stderr (never headers or bodies)")
     .showHelpAfterError();
@@ -50,6 +52,8 @@ async function main(argv: string[]): Promise<void> {
     seed?: number;
     admin: boolean;
     verbose?: boolean;
+    instances?: "sandbox" | "none";
+    maxBooted: number;
   }>();
 
   // Keys from the environment stay out of `ps` output.
@@ -67,12 +71,15 @@ async function main(argv: string[]): Promise<void> {
     provisionSeconds: opts.provisionSeconds,
     seed: opts.seed,
     admin: opts.admin,
+    instances: opts.instances,
+    maxBooted: opts.maxBooted,
     log: opts.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
   });
   process.stdout.write(`fcp-emulator listening on ${emulator.url}\n`);
   const keyNote = apiKeys.length === 0 ? `the development key ${DEV_API_KEY}` : `${apiKeys.length} API key(s) given at start`;
   process.stdout.write(`  accepting ${keyNote}; project "${EMULATOR_PROJECT_NAME}" is ${emulator.projectFid}\n`);
   process.stdout.write(`  state: ${opts.state ? opts.state : "in memory (use --state FILE to keep it)"}\n`);
+  process.stdout.write(`  ${emulator.instances.note}\n`);
   if (opts.admin) process.stdout.write(`  admin API: ${emulator.url}/_emulator/state\n`);
 
   let stopping = false;

@@ -11,3 +11,6 @@ export { DEV_API_KEY, EMULATOR_PROJECT_NAME, DEFAULT_MARKET } from "./initial-st
 export { loopbackSshEndpoints, fixedSshEndpoint } from "./ssh-endpoints";
 export type { SshEndpointAllocator, SshEndpointRequest } from "./ssh-endpoints";
 export { MAX_STARTUP_SCRIPT_CHARS } from "./routes/bids";
+export type { InstancesMode } from "./instances/choose-runtime";
+export type { InstanceFleet, InstanceBootView, BootState } from "./instances/fleet";
+export type { InstanceRuntime, BootedInstance, BootSpec } from "./instances/runtime";

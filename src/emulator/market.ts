@@ -15,6 +15,8 @@ export interface MarketContext {
   provisionMs: number;
   newFid(kind: FidKind): { fid: string; seq: number };
   sshEndpoint: SshEndpointAllocator;
+  /** A new instance's private address; the default is data only (10.x), nothing listens there. */
+  privateIpFor?: (state: EmulatorState, seq: number) => string;
 }
 
 const TIMELINE: readonly EmulatorBidStatus[] = ["provisioning", "allocated", "running"];
@@ -71,6 +73,7 @@ function allocate(state: EmulatorState, bid: BidRecord, ctx: MarketContext): voi
   const fids: string[] = [];
   for (let index = 0; index < bid.quantity; index++) {
     const { fid, seq } = ctx.newFid("instance");
+    const privateIp = ctx.privateIpFor ? ctx.privateIpFor(state, seq) : privateIpFor(seq);
     state.instances[fid] = {
       seq,
       fid,
@@ -79,8 +82,8 @@ function allocate(state: EmulatorState, bid: BidRecord, ctx: MarketContext): voi
       instanceType: bid.instanceType,
       region: bid.region,
       status: "pending",
-      sshDestination: ctx.sshEndpoint({ instanceFid: fid, bidFid: bid.fid, index, seq }),
-      privateIp: privateIpFor(seq),
+      sshDestination: ctx.sshEndpoint({ instanceFid: fid, bidFid: bid.fid, index, seq, privateIp }),
+      privateIp,
       createdAt: ctx.now,
       terminatedAt: null,
     };

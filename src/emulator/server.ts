@@ -17,6 +17,9 @@ import type { Router } from "./router";
 import { DEV_API_KEY, initialState } from "./initial-state";
 import { loopbackSshEndpoints, type SshEndpointAllocator } from "./ssh-endpoints";
 import { Store } from "./store";
+import { freeLoopbackAddress, unboundDestination } from "./instances/addresses";
+import { chooseRuntime, type InstancesMode } from "./instances/choose-runtime";
+import { DEFAULT_MAX_BOOTED, InstanceFleet } from "./instances/fleet";
 
 export interface EmulatorOptions {
   /**
@@ -77,6 +80,25 @@ export interface EmulatorOptions {
    * @default - no request log
    */
   log?: (line: string) => void;
+  /**
+   * What a running instance is: "sandbox" boots it (startup script, own 127.0.0.N address, real
+   * SSH server); "none" only shows an address nothing listens on.
+   *
+   * @default - "sandbox" where namespaces work (root on Linux), otherwise "none"
+   */
+  instances?: InstancesMode;
+  /**
+   * The most instances booted at once; more wait (the admin API says why).
+   *
+   * @default 16
+   */
+  maxBooted?: number;
+  /**
+   * Receives the emulator's own notices (an instance that cannot boot, and why).
+   *
+   * @default - written to stderr
+   */
+  notice?: (line: string) => void;
 }
 
 export interface RunningEmulator {
@@ -91,7 +113,9 @@ export interface RunningEmulator {
   clock: EmulatorClock;
   /** The admin API as methods, for tests in the same process. */
   admin: EmulatorAdmin;
-  /** Stops listening, waits for pending saves, releases the state file. */
+  /** What instances do here ("sandbox" or "none") and why, in one line. */
+  instances: { mode: InstancesMode; note: string; fleet?: InstanceFleet };
+  /** Stops listening, stops booted instances, waits for pending saves, releases the state file. */
   close(): Promise<void>;
 }
 
@@ -106,6 +130,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const realNow = options.now ?? Date.now;
 
+  const maxBooted = options.maxBooted ?? DEFAULT_MAX_BOOTED;
+  if (!Number.isInteger(maxBooted) || maxBooted < 0) throw new RangeError(`maxBooted must be a whole number of instances, 0 or more; got ${maxBooted}.`);
+  const choice = chooseRuntime(options.instances, options.sshEndpoint !== undefined);
+
   const opened = options.statePath ? await StateFile.open(options.statePath) : undefined;
   const seed = opened?.state?.seed ?? options.seed ?? randomInt(0, 2 ** 31);
   const clock = new EmulatorClock(realNow, opened?.state?.clockOffsetMs ?? 0);
@@ -115,12 +143,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     state,
     clock,
     provisionMs: Math.round(provisionSeconds * 1000),
-    sshEndpoint: options.sshEndpoint ?? loopbackSshEndpoints,
+    sshEndpoint: choice.runtime ? ({ privateIp }) => unboundDestination(privateIp) : (options.sshEndpoint ?? loopbackSshEndpoints),
+    privateIpFor: choice.runtime ? freeLoopbackAddress : undefined,
     file: opened?.file,
   });
+  let fleet: InstanceFleet | undefined;
+  if (choice.runtime) {
+    const data = await InstanceFleet.dataDirFor(options.statePath);
+    fleet = new InstanceFleet({
+      store,
+      runtime: choice.runtime,
+      dataDir: data.dir,
+      keep: data.keep,
+      maxBooted,
+      log: options.notice ?? ((line) => process.stderr.write(`${line}\n`)),
+    });
+  }
   const faults = new FaultInjector(seed);
   const requestLog = new RequestLog();
-  const admin = new EmulatorAdmin(store, faults, requestLog);
+  const admin = new EmulatorAdmin(store, faults, requestLog, fleet);
   const ctx: ApiContext = { store };
   const api = apiRouter();
   const adminRoutes = options.admin === false ? undefined : adminRouter(admin);
@@ -128,7 +169,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   try {
     // A new state file is written at once, so a bad path fails now rather than on the first change.
     if (opened && !opened.state) await store.change(() => undefined);
+    // A restart on the same state is a reboot: running instances boot again (no startup script).
+    await fleet?.start();
   } catch (err) {
+    await fleet?.close();
     await opened?.file.close();
     throw err;
   }
@@ -224,6 +268,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       });
     });
   } catch (err) {
+    await fleet?.close();
     await opened?.file.close();
     if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") {
       throw new Error(`Port ${options.port} on ${host} is already in use. Stop whatever holds it, or pass another port (0 picks a free one).`);
@@ -242,12 +287,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     projectFid: Object.keys(state.projects)[0],
     clock,
     admin,
+    instances: { mode: choice.mode, note: choice.note, fleet },
     close() {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await closed;
         try {
+          await fleet?.close();
           await store.flush();
         } finally {
           await opened?.file.close();

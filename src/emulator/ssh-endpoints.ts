@@ -8,6 +8,8 @@ export interface SshEndpointRequest {
   index: number;
   /** The emulator-wide counter behind the instance FID: unique, increasing. */
   seq: number;
+  /** The instance's private address. */
+  privateIp: string;
 }
 
 /** Returns "host:port" for a new instance. Must be synchronous and must not throw. */

@@ -17,6 +17,8 @@ export interface StoreOptions {
   clock: EmulatorClock;
   provisionMs: number;
   sshEndpoint: SshEndpointAllocator;
+  /** @default - 10.x addresses that are data only */
+  privateIpFor?: (state: EmulatorState, seq: number) => string;
   file?: StateFile;
 }
 
@@ -35,21 +37,37 @@ export class Store {
   readonly clock: EmulatorClock;
   readonly provisionMs: number;
   private readonly sshEndpoint: SshEndpointAllocator;
+  private readonly privateIpFor?: (state: EmulatorState, seq: number) => string;
+  private readonly listeners: Array<() => void> = [];
 
   constructor(options: StoreOptions) {
     this.current = options.state;
     this.clock = options.clock;
     this.provisionMs = options.provisionMs;
     this.sshEndpoint = options.sshEndpoint;
+    this.privateIpFor = options.privateIpFor;
     this.file = options.file;
     // Moving the clock changes what is saved (its offset) but needs no immediate save: the
     // admin route saves explicitly, and statuses derived from time are recomputed on load.
     this.clock.onChange(() => {
       this.catchUp();
       this.version++;
+      this.notify();
     });
     // A saved state is settled already; this only matters for one written by another version.
     if (this.settle()) this.version++;
+  }
+
+  /**
+   * Calls `listener` after every change, read and clock move, with the state settled. It must not
+   * modify the state; it may start a change of its own.
+   */
+  onUpdate(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  private notify(): void {
+    for (const l of this.listeners) l();
   }
 
   /** The live state. Callers outside `change`/`read` must not modify it. */
@@ -73,6 +91,7 @@ export class Store {
     this.version++;
     // The answer shows the state right after this change, not whatever a later one made of it.
     const answer = present ? present(result, this.current) : (result as unknown as R);
+    this.notify();
     await this.flush();
     return answer;
   }
@@ -81,6 +100,7 @@ export class Store {
   async read<T>(view: (state: EmulatorState, now: number) => T): Promise<T> {
     const now = this.catchUp();
     const result = view(this.current, now);
+    this.notify();
     await this.flush();
     return result;
   }
@@ -128,7 +148,7 @@ export class Store {
 
   /** Settles the market after a change. True when allocations or preemptions changed something. */
   private settle(): boolean {
-    const ctx: MarketContext = { ...this.context(), provisionMs: this.provisionMs, sshEndpoint: this.sshEndpoint };
+    const ctx: MarketContext = { ...this.context(), provisionMs: this.provisionMs, sshEndpoint: this.sshEndpoint, privateIpFor: this.privateIpFor };
     const changed = settleMarket(this.current, ctx);
     advanceTimelines(this.current, ctx.now, this.provisionMs);
     return changed;

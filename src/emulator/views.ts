@@ -43,7 +43,8 @@ export function bidView(b: BidRecord) {
 }
 
 export function instanceView(i: InstanceRecord) {
-  const reachable = i.status === "running";
+  // ":0" until the instance's SSH server has its port (a moment after allocation).
+  const reachable = i.status === "running" && !i.sshDestination.endsWith(":0");
   return {
     fid: i.fid,
     bid: i.bid,

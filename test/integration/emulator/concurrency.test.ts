@@ -47,7 +47,7 @@ describe.each([
   const statePath = () => path.join(dir, `conc-${persistent}.json`);
 
   beforeAll(async () => {
-    emu = await startEmulator({ seed: 5, provisionSeconds: 0, statePath: persistent ? statePath() : undefined });
+    emu = await startEmulator({ seed: 5, provisionSeconds: 0, instances: "none", statePath: persistent ? statePath() : undefined });
     await emu.admin.setMarket({ instance_type: A100, region: "us-central1-a", price: "$2.00", capacity: CAPACITY });
   });
   afterAll(() => emu.close());
@@ -109,7 +109,7 @@ describe.each([
     if (persistent) {
       const live = await emu.admin.state();
       await emu.close();
-      emu = await startEmulator({ statePath: statePath(), provisionSeconds: 0 });
+      emu = await startEmulator({ statePath: statePath(), provisionSeconds: 0, instances: "none" });
       const reloaded = await emu.admin.state();
       expect(reloaded.bids).toEqual(live.bids);
       expect(reloaded.market).toEqual(live.market);

@@ -35,7 +35,8 @@ export async function call(emu: { url: string; apiKey: string }, method: string,
 }
 
 export function startTest(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  return startEmulator({ seed: 1234, ...options });
+  // These tests are about the API and the market; test/integration/instances boots instances.
+  return startEmulator({ seed: 1234, instances: "none", ...options });
 }
 
 /** A valid bid body for the seeded project; override any field. */

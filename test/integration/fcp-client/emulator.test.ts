@@ -27,7 +27,7 @@ describe("FcpClient against the emulator", () => {
   }
 
   beforeAll(async () => {
-    emu = await startEmulator({ seed: 7, provisionSeconds: 0 });
+    emu = await startEmulator({ seed: 7, provisionSeconds: 0, instances: "none" });
   });
   afterAll(async () => {
     await emu.close();

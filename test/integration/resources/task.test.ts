@@ -55,7 +55,7 @@ describe("examples/stacks/training-cluster", () => {
     expect(out.instanceType).toBe("h100-80gb.sxm.8x");
     expect(out.hourlyCost).toBe("$60.00");
     expect(out.sshHosts).toHaveLength(2);
-    for (const cmd of out.sshCommands as string[]) expect(cmd).toMatch(/^ssh -p \d+ ubuntu@127\.0\.0\.1$/);
+    for (const cmd of out.sshCommands as string[]) expect(cmd).toMatch(/^ssh -p \d+ ubuntu@127\.0\.\d+\.\d+$/);
     expect(result.outputs.privateKey.secret).toBe(true);
     expect(result.ops.filter((o) => o.op === "create").map((o) => o.type).sort()).toEqual([
       "fcp:index:Task",
@@ -140,7 +140,7 @@ describe("examples/stacks/dev-box", () => {
     const s = await fcpStack({ engine: { project: "dev-box" } });
     try {
       const out = values((await s.engine.up(async () => devBox())).outputs);
-      expect(out.sshCommand).toMatch(/^ssh -p \d+ ubuntu@127\.0\.0\.1$/);
+      expect(out.sshCommand).toMatch(/^ssh -p \d+ ubuntu@127\.0\.\d+\.\d+$/);
       expect(out.hourlyCost).toBe("$3.00");
       const [volume] = await s.client.listVolumes();
       expect(volume.interface).toBe("block");

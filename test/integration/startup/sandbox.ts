@@ -1,13 +1,12 @@
-// Runs a generated startup script for real, as root, in a throwaway root filesystem: a private
-// mount and pid namespace (`unshare`), the host's /usr and /etc bound read-only, fresh
-// directories for /workspace, /var/log/flow, /var/lib/flow, /mnt, /dev and /tmp, and stubs on
-// PATH for everything that would touch hardware or the host (docker, nvidia-smi, mkfs, mount,
-// blkid, shutdown, systemd-run, sleep). A chroot rather than binds over the host's own /workspace
-// keeps the host untouched: it has no /workspace to bind over, and must not get one.
+// Runs a generated startup script for real, as root, in the emulator's sandbox root (private
+// mount and pid namespaces over the host's read-only /usr and /etc, see sandbox-root.ts), with
+// recording stubs on PATH for everything that would touch hardware or the host (docker,
+// nvidia-smi, mkfs, mount, blkid, shutdown, systemd-run, sleep).
 import { spawn, spawnSync } from "node:child_process";
 import { promises as fs, readFileSync, existsSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { makeBaseRoot, sandboxCommand, sandboxUnavailableReason } from "../../../src/emulator/instances/sandbox-root";
 
 export const STUB_NAMES = [
   "docker", "nvidia-smi", "mkfs", "mkfs.ext4", "mount", "umount", "mountpoint", "blkid", "shutdown", "systemd-run", "sleep",
@@ -106,19 +105,6 @@ const STUBS: Record<StubName, string> = {
   ].join("\n"),
 };
 
-// Runs on the host inside the new namespaces, then chroots into the sandbox.
-const SETUP = `set -euo pipefail
-R=$1
-mount --bind /usr "$R/usr"; mount -o remount,bind,ro "$R/usr"
-mount --bind /etc "$R/etc"; mount -o remount,bind,ro "$R/etc"
-mount --bind "$R/.fstab" "$R/etc/fstab"
-mount -t proc proc "$R/proc"
-for d in null zero random urandom; do mount --bind "/dev/$d" "$R/dev/$d"; done
-rc=0
-chroot "$R" /usr/bin/env -i PATH=/stubs:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 /startup.sh || rc=$?
-exit "$rc"
-`;
-
 function parseCalls(raw: Buffer): StubCall[] {
   return raw
     .toString("utf8")
@@ -159,27 +145,11 @@ export function readProbe(result: SandboxResult): ProbeRecord | undefined {
   return { env, cwd: result.readText("/var/lib/flow/probe.cwd").trim(), args };
 }
 
-/** Why the sandbox cannot be made here, or undefined when it can. Tests fail with this reason. */
-export function sandboxUnavailableReason(): string | undefined {
-  if (process.platform !== "linux") return `the sandbox needs Linux, this is ${process.platform}`;
-  if (typeof process.getuid === "function" && process.getuid() !== 0) return "the sandbox needs root (unshare --mount, chroot)";
-  const probe = spawnSync("unshare", ["--mount", "--pid", "--fork", "--propagation", "private", "true"], { encoding: "utf8" });
-  if (probe.error) return `unshare could not run: ${probe.error.message}`;
-  if (probe.status !== 0) return `unshare --mount --pid failed: ${probe.stderr.trim()}`;
-  return undefined;
-}
+export { sandboxUnavailableReason };
 
 export async function makeSandboxRoot(options: SandboxOptions = {}): Promise<string> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), "flow-sandbox-"));
-  for (const d of ["usr", "etc", "proc", "dev", "dev/disk/by-id", "tmp", "workspace", "mnt", "var/log/flow", "var/lib/flow", "root", "stubs", "opt"]) {
-    await fs.mkdir(path.join(root, d), { recursive: true });
-  }
-  await fs.chmod(path.join(root, "tmp"), 0o1777);
-  for (const [link, target] of [["bin", "usr/bin"], ["sbin", "usr/sbin"], ["lib", "usr/lib"], ["lib64", "usr/lib64"], ["dev/fd", "/proc/self/fd"]]) {
-    await fs.symlink(target, path.join(root, link));
-  }
-  for (const d of ["null", "zero", "random", "urandom"]) await fs.writeFile(path.join(root, "dev", d), "");
-  await fs.writeFile(path.join(root, ".fstab"), options.fstab ?? "# sandbox fstab\n");
+  await makeBaseRoot(root, options.fstab);
   await fs.writeFile(path.join(root, PROBE), PROBE_SCRIPT, { mode: 0o755 });
   for (const d of ["rc", "count", "fs", "mounted"]) await fs.mkdir(path.join(root, STATE, d), { recursive: true });
   await fs.writeFile(path.join(root, STATE, "calls"), "");
@@ -221,7 +191,7 @@ export async function runInSandbox(script: string, options: SandboxOptions = {})
     (resolve, reject) => {
       const child = spawn(
         "unshare",
-        ["--mount", "--pid", "--fork", "--kill-child", "--propagation", "private", "/bin/bash", "-c", SETUP, "sandbox", root],
+        sandboxCommand(root, ["/startup.sh"]),
         { stdio: ["ignore", "pipe", "pipe"] },
       );
       const out: Buffer[] = [];
