@@ -246,3 +246,19 @@ test("--max-booted caps booted instances with a reason; a restart on the same st
     await e2.close();
   }
 });
+
+test("preemption and reset kill the instance's processes; a re-allocated bid boots new instances", async () => {
+  const key = await newKey(emu, "preempt");
+  const { bid, instances: [first] } = await bootBid(emu, { ssh_keys: [key.fid], name: "preempt", region: "us-central1-b", limit_price: "$3.00" });
+  const ns1 = readlinkSync(`/proc/${first.boot.host_pid}/ns/pid`);
+  await emu.admin.setMarket({ instance_type: A100, region: "us-central1-b", price: "$5.00" });
+  await emu.instances.fleet!.settled();
+  expect(pidNamespaceMembers(ns1)).toEqual([]);
+  await emu.admin.setMarket({ instance_type: A100, region: "us-central1-b", price: "$2.00" });
+  const again = await until(emu, (s) => s.instances.find((i: any) => i.bid === bid && i.fid !== first.fid && i.boot?.state === "booted" && i.ssh_destination), "the re-allocation"); // eslint-disable-line @typescript-eslint/no-explicit-any
+  expect((await ssh(again.ssh_destination, key.file, "echo back")).out).toBe("back\n");
+  const ns2 = readlinkSync(`/proc/${again.boot.host_pid}/ns/pid`);
+  await emu.admin.reset();
+  expect(pidNamespaceMembers(ns2)).toEqual([]);
+  expect((await emu.admin.state()).instances).toEqual([]);
+});
