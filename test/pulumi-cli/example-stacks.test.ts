@@ -50,6 +50,8 @@ describe.each(STACKS)("$name through the Pulumi CLI", (stack) => {
   afterAll(async () => {
     // Leave nothing billed even when a step failed.
     if (cli) await cli.run(["destroy", "--yes", "--skip-preview"]);
+    // stack rm also deletes Pulumi.acceptance.yaml, so the example directories stay clean.
+    if (cli) await cli.run(["stack", "rm", "--yes", "--force", "acceptance"]);
     await client?.close();
     await closeSharedFcpClients();
     await emulator?.close();
