@@ -66,6 +66,8 @@ describe("LocalEngine and the Pulumi CLI agree on examples/stacks/dev-box", () =
 
   afterAll(async () => {
     if (cli) await cli.run(["destroy", "--yes", "--skip-preview"]);
+    // stack rm also deletes Pulumi.parity.yaml, so the example directory stays clean.
+    if (cli) await cli.run(["stack", "rm", "--yes", "--force", "parity"]);
     await engine?.destroy().catch(() => undefined);
     await engine?.close();
     await closeSharedFcpClients();
