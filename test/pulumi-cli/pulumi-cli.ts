@@ -68,6 +68,19 @@ export class PulumiWorkspace {
     });
   }
 
+  /** Runs a bash script (a CI workflow step) in `cwd` with this workspace's CLI, backend and secrets. */
+  bash(script: string, cwd: string, extraEnv: Record<string, string> = {}): Promise<CliResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn("bash", ["-euo", "pipefail", "-c", script], { cwd, env: { ...this.env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+      child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+      child.on("error", reject);
+      child.on("close", (status) => resolve({ status, stdout, stderr }));
+    });
+  }
+
   /** Runs and insists on exit code 0, showing the CLI's output when it is not. */
   async ok(args: string[]): Promise<string> {
     const r = await this.run(args);
