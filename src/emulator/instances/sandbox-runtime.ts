@@ -10,6 +10,7 @@ import * as path from "node:path";
 import type { BootSpec, BootedInstance, InstanceRuntime, SpawnOptions, StartupOutcome } from "./runtime";
 import { makeBaseRoot, SANDBOX_PATH, sandboxCommand } from "./sandbox-root";
 import { INSTANCE_META_DIR, instanceStubs, VOLUMES_DIR } from "./stubs";
+import { shellQuote } from "../../startup/shell-quote";
 
 export const STARTUP_LOG = "/var/log/foundry/startup_script.log";
 const STARTUP_SCRIPT = `${INSTANCE_META_DIR}/startup_script.sh`;
@@ -154,10 +155,6 @@ class SandboxInstance implements BootedInstance {
     const until = Date.now() + 10_000;
     while (existsSync(`/proc/${this.pid}`) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
   }
-}
-
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 export class SandboxRuntime implements InstanceRuntime {
