@@ -54,24 +54,17 @@ export class PulumiWorkspace {
 
   /** Asynchronous: the emulator serves from this same process. */
   run(args: string[]): Promise<CliResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn("pulumi", [...args, "--cwd", this.cwd, "--non-interactive"], {
-        env: this.env,
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-      child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-      child.on("error", reject);
-      child.on("close", (status) => resolve({ status, stdout, stderr }));
-    });
+    return this.spawnCollect("pulumi", [...args, "--cwd", this.cwd, "--non-interactive"], this.cwd, {});
   }
 
   /** Runs a bash script (a CI workflow step) in `cwd` with this workspace's CLI, backend and secrets. */
   bash(script: string, cwd: string, extraEnv: Record<string, string> = {}): Promise<CliResult> {
+    return this.spawnCollect("bash", ["-euo", "pipefail", "-c", script], cwd, extraEnv);
+  }
+
+  private spawnCollect(command: string, args: string[], cwd: string, extraEnv: Record<string, string>): Promise<CliResult> {
     return new Promise((resolve, reject) => {
-      const child = spawn("bash", ["-euo", "pipefail", "-c", script], { cwd, env: { ...this.env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(command, args, { cwd, env: { ...this.env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
       let stdout = "";
       let stderr = "";
       child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
