@@ -121,7 +121,7 @@ export class Task extends pulumi.ComponentResource {
         instanceType: config.instanceType,
         minGpuMemoryGb: config.minGpuMemoryGb,
         region,
-        limitPrice: config.maxPricePerHour!,
+        limitPrice: config.maxPricePerHour,
         instanceQuantity: config.numInstances,
         sshKeyIds,
         volumeIds: mounted.apply((vs) => vs.map((v) => v.volumeId)),
@@ -141,7 +141,7 @@ export class Task extends pulumi.ComponentResource {
     );
     this.privateKey = this.sshKey ? this.sshKey.privateKey : pulumi.output(undefined);
     // Known from the args, so previews and policies see the cost before anything exists.
-    this.hourlyCost = pulumi.output(formatPrice(config.maxPricePerHourCents! * config.numInstances));
+    this.hourlyCost = pulumi.output(formatPrice(config.maxPricePerHourCents * config.numInstances));
     this.startupScriptBytes = script.bytes;
     this.volumeIds = mounted.apply((vs) => vs.map((v) => v.volumeId));
     this.instanceTypeName = this.bid.instanceTypeName;
@@ -181,14 +181,6 @@ export function validateTaskArgs(name: string, args: TaskArgs): TaskConfig {
     ["run.command", JSON.stringify(config.entrypoint)] as const,
   ]) {
     if (typeof value === "string" && apiKeysInReach().some((key) => value.includes(key))) throw new SecretInScriptError(where);
-  }
-  if (config.maxPricePerHour === undefined) {
-    throw new ValidationError(`Task "${config.name}" needs maxPricePerHour: the most it may pay per instance-hour.`, {
-      field: "maxPricePerHour",
-      suggestions: [
-        "FCP bids need a limit price; pulumi-fcp never picks one for you. Add e.g. maxPricePerHour: 25 (dollars).",
-      ],
-    });
   }
   return config;
 }

@@ -1,14 +1,10 @@
 // Validation and defaults for a StartupSpec, in one place. Pure: table-tested without any engine.
 import { gunzipSync } from "node:zlib";
 import type { FieldError } from "../fcp-api/errors";
-import {
-  DEFAULT_CLUSTER_WAIT_SECONDS,
-  DEFAULT_DEVICE_WAIT_SECONDS,
-  FLOW_LOG_DIR,
-  FLOW_STATE_DIR,
-  MAX_RUN_TIME_HOURS,
-  WORKSPACE_DIR,
-} from "./constants";
+import { DEFAULT_CLUSTER_WAIT_SECONDS, DEFAULT_DEVICE_WAIT_SECONDS, MAX_RUN_TIME_HOURS, WORKSPACE_DIR } from "./constants";
+import { envNameProblem, isApiKeyEnvName } from "./env-rules";
+import { hiddenByMount } from "./mount-rules";
+import { textProblem } from "./text-rules";
 import { StartupSpecError } from "./errors";
 import { sha256Hex } from "./hash";
 import { startupSpecSchema, type StartupSpec } from "./spec";
@@ -41,7 +37,6 @@ export interface ResolvedStartupSpec {
 }
 
 const TASK_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const VOLUME_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 const ABSOLUTE_PATH = /^(\/[A-Za-z0-9._-]+)+$/;
 const DEVICE_PATH = /^\/dev\/[A-Za-z0-9._:/-]+$/;
@@ -49,30 +44,6 @@ const MOUNT_SOURCE = /^[A-Za-z0-9._:/@[\]-]+$/;
 const FS_TYPE = /^[a-z0-9.]{1,32}$/;
 const IMAGE = /^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,511}$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-// eslint-disable-next-line no-control-regex
-const NUL = /\u0000/;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** Names bash keeps read-only or recomputes on every use: the task would not get the value given. */
-const SHELL_SPECIAL = new Set([
-  "_", "BASH", "BASHOPTS", "BASHPID", "BASH_ALIASES", "BASH_ARGC", "BASH_ARGV", "BASH_ARGV0", "BASH_CMDS",
-  "BASH_COMMAND", "BASH_EXECUTION_STRING", "BASH_LINENO", "BASH_MONOSECONDS", "BASH_REMATCH", "BASH_SOURCE",
-  "BASH_SUBSHELL", "BASH_TRAPSIG", "BASH_VERSINFO", "BASH_VERSION", "DIRSTACK", "EPOCHREALTIME", "EPOCHSECONDS",
-  "EUID", "FUNCNAME", "GROUPS", "HISTCMD", "LINENO", "OPTIND", "PIPESTATUS", "PPID", "RANDOM", "SECONDS",
-  "SHELLOPTS", "SRANDOM", "UID",
-]);
-/** Names people give the FCP key. The key must never be in a script any project member can read. */
-const API_KEY_NAMES = new Set(["FCP_API_KEY", "MITHRIL_API_KEY", "FOUNDRY_API_KEY", "MLFOUNDRY_API_KEY"]);
-/** Set by the cluster section; a user value would break the rendezvous. */
-const CLUSTER_NAMES = new Set(["MASTER_ADDR", "NODE_RANK", "NODE_IPS"]);
-
-/** Mounting over these hides the system, SSH access, or this script's own state. */
-const RESERVED_TREES = ["/bin", "/boot", "/dev", "/etc", "/lib", "/lib32", "/lib64", "/libx32", "/proc", "/run", "/sbin", "/sys", "/usr", FLOW_STATE_DIR, FLOW_LOG_DIR, "/home/ubuntu/.ssh", "/root/.ssh"];
-const RESERVED_EXACT = new Set(["/home", "/home/ubuntu", "/root", "/tmp", "/var", "/var/lib", "/var/log"]);
-
-function isUnder(path: string, tree: string): boolean {
-  return path === tree || path.startsWith(`${tree}/`);
-}
 
 function checkPath(path: string): string | undefined {
   if (!ABSOLUTE_PATH.test(path)) {
@@ -85,16 +56,9 @@ function checkPath(path: string): string | undefined {
 function checkMountPath(path: string): string | undefined {
   const bad = checkPath(path);
   if (bad) return bad;
-  const tree = RESERVED_TREES.find((t) => isUnder(path, t));
-  if (tree || RESERVED_EXACT.has(path)) {
+  if (hiddenByMount(path)) {
     return `${path} is a system or SSH directory (or this script's own state) and cannot be a mount point; use e.g. /data or /mnt/<name>`;
   }
-  return undefined;
-}
-
-function checkText(value: string): string | undefined {
-  if (NUL.test(value)) return "must not contain a NUL character";
-  if (LONE_SURROGATE.test(value)) return "must be valid Unicode (it holds a lone UTF-16 surrogate)";
   return undefined;
 }
 
@@ -129,13 +93,9 @@ function resolve(input: unknown): { spec?: ResolvedStartupSpec; issues: FieldErr
   const env = Object.entries(spec.env ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [name, value] of env) {
     const field = `env.${name}`;
-    if (!ENV_NAME.test(name)) add(field, "is not a valid variable name: use letters, digits and '_', not starting with a digit", name);
-    else if (API_KEY_NAMES.has(name)) {
-      add(field, "looks like the FCP API key; a startup script is readable by every member of the project, so it must never hold the key");
-    } else if (name.startsWith("FLOW_")) add(field, "uses the reserved prefix FLOW_ (set by the cluster section)", name);
-    else if (SHELL_SPECIAL.has(name)) add(field, "is a variable bash keeps read-only or recomputes, so the task would not see the value given", name);
-    else if (numNodes > 1 && CLUSTER_NAMES.has(name)) add(field, "is set by the cluster section of a multi-node task", name);
-    const bad = checkText(value);
+    const badName = envNameProblem(name, numNodes);
+    if (badName) add(field, badName, isApiKeyEnvName(name) ? undefined : name);
+    const bad = textProblem(value);
     if (bad) add(field, `value ${bad}`);
   }
 
@@ -194,12 +154,12 @@ function resolve(input: unknown): { spec?: ResolvedStartupSpec; issues: FieldErr
     if (run.image === undefined) add("run.command", "is required when no image is given (there is nothing to run)");
   } else if (typeof run.command === "string") {
     if (run.command.trim() === "") add("run.command", "is empty");
-    const bad = checkText(run.command);
+    const bad = textProblem(run.command);
     if (bad) add("run.command", bad);
   } else {
     if (run.command.length === 0 || run.command[0] === "") add("run.command", "must name a program as its first element");
     run.command.forEach((arg, i) => {
-      const bad = checkText(arg);
+      const bad = textProblem(arg);
       if (bad) add(`run.command.${i}`, bad);
     });
   }

@@ -186,7 +186,7 @@ describe("Task", () => {
     [{ max_price: 10 }, /max_price_per_hour|maxPricePerHour/],
     [{ instanceType: "gpu.nvidia.a100" }, /write "a100"/],
     [{ numInstances: 2, volumes: [{ sizeGb: 10, mountPath: "/data" }] }, /cannot attach a block volume to a bid of 2 instances/],
-    [{ maxPricePerHour: undefined }, /needs maxPricePerHour/],
+    [{ maxPricePerHour: undefined }, /maxPricePerHour: is required/],
   ])("a TaskConfig mistake %j stops the program with a suggestion, before any API call", async (change, message) => {
     s.emulator.admin.clearRequests();
     const err = await failure(

@@ -12,7 +12,7 @@ type Raw = Record<string, unknown>;
 
 /** A valid config; each test changes one thing. */
 function base(overrides: Raw = {}): Raw {
-  return { name: "gpu-training", instanceType: "a100", command: ["python", "train.py"], ...overrides };
+  return { name: "gpu-training", instanceType: "a100", command: ["python", "train.py"], maxPricePerHour: 10, ...overrides };
 }
 
 function without(obj: Raw, ...keys: string[]): Raw {
@@ -57,6 +57,8 @@ describe("parseTaskConfig: valid configs", () => {
       workingDir: DEFAULT_WORKING_DIR,
       uploadCode: true,
       priority: 50,
+      maxPricePerHour: "$10.00",
+      maxPricePerHourCents: 1000,
     });
   });
 
@@ -238,6 +240,8 @@ describe.each<[string, Raw, string, RegExp]>([
   ["name with a slash", base({ name: "training/data set" }), "name", /letters, digits, "-" and "_"/],
   ["name starting with a dash", base({ name: "-job" }), "name", /starting with a letter or digit/],
   ["name of 64 characters", base({ name: "a".repeat(64) }), "name", /at most 63 characters/],
+  // price
+  ["maxPricePerHour missing", without(base(), "maxPricePerHour"), "maxPricePerHour", /is required: the most the bid may pay per instance-hour/],
   // instance
   ["no instanceType nor minGpuMemoryGb", without(base(), "instanceType"), "instanceType", /exactly one of instanceType .* or minGpuMemoryGb/],
   ["instanceType and minGpuMemoryGb", base({ minGpuMemoryGb: 80 }), "minGpuMemoryGb", /cannot be combined with instanceType/],
@@ -519,9 +523,10 @@ describe("parseTaskConfig: every problem at once", () => {
         "volumes[0].mount_path",
         "volumes[1].size_gb",
         "env.FLOW_TOKEN",
+        "max_price_per_hour",
       ].sort(),
     );
-    expect(e.message).toMatch(/^Invalid TaskConfig "bad name": 12 problems:/);
+    expect(e.message).toMatch(/^Invalid TaskConfig "bad name": 13 problems:/);
     for (const f of e.fieldErrors) expect(e.message).toContain(`- ${f.field}: ${f.message}`);
     expect(e.field).toBeUndefined();
   });

@@ -53,7 +53,13 @@ describe("validateTaskArgs", () => {
   });
 
   it("requires maxPricePerHour: pulumi-fcp never picks a price", () => {
-    expect(() => validateTaskArgs("t", { instanceType: "a100", command: ["x"] })).toThrow(/needs maxPricePerHour/);
+    // @ts-expect-error maxPricePerHour is required in the type too
+    expect(() => validateTaskArgs("t", { instanceType: "a100", command: ["x"] })).toThrow(/maxPricePerHour: is required/);
+  });
+
+  it("reports a missing maxPricePerHour together with the other problems", () => {
+    // @ts-expect-error maxPricePerHour is required in the type too
+    expect(() => validateTaskArgs("t", { instanceType: "A100", command: ["x"] })).toThrow(/2 problems:[\s\S]*instanceType[\s\S]*maxPricePerHour: is required/);
   });
 
   it("validates env names even when values are Outputs", () => {
