@@ -30,7 +30,7 @@ export interface SpawnOptions {
   user: "root" | "ubuntu";
   env?: Record<string, string>;
   /** Give the process a pseudo-terminal of this size (for an interactive shell). */
-  pty?: { term: string; cols: number; rows: number };
+  pty?: { term: string; cols: number; rows: number; /** Names the session for `resizePty`: [A-Za-z0-9-]. */ session: string };
 }
 
 export interface StartupOutcome {
@@ -43,6 +43,10 @@ export interface StartupOutcome {
 export interface BootedInstance {
   /** Runs `bash -c command` (or a login shell when command is undefined) inside the instance. */
   spawn(command: string | undefined, options: SpawnOptions): ChildProcess;
+  /** Applies a client's window-change to a pty session; false if the session has no terminal (any more). */
+  resizePty(session: string, size: { cols: number; rows: number }): Promise<boolean>;
+  /** Forgets a finished pty session. */
+  forgetPty(session: string): Promise<void>;
   /** Reads a file by its path inside the instance, or undefined when it does not exist. */
   readFile(instancePath: string): Promise<Buffer | undefined>;
   startup(): Promise<StartupOutcome>;

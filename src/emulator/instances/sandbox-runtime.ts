@@ -16,6 +16,8 @@ export const STARTUP_LOG = "/var/log/foundry/startup_script.log";
 const STARTUP_SCRIPT = `${INSTANCE_META_DIR}/startup_script.sh`;
 const STARTUP_EXIT = `${INSTANCE_META_DIR}/startup.exit`;
 const READY = "fcp-instance-ready";
+// Where pty sessions record their terminal (/dev/pts/N of the sandbox's own devpts).
+const PTY_DIR = `${INSTANCE_META_DIR}/pty`;
 const LOG_TAIL_BYTES = 4096;
 
 // PID 1 inside the sandbox: the startup script on first boot, as root, its output in the
@@ -100,9 +102,11 @@ class SandboxInstance implements BootedInstance {
     const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
     let inner: string[];
     if (options.pty) {
-      // `script` gives the shell a real terminal; stty sets the size the client asked for.
+      // `script` gives the shell a real terminal; stty sets the size the client asked for. The
+      // terminal's name goes to a file so a later window-change can resize that terminal.
       const run = command === undefined ? "exec /bin/bash -il" : `exec /bin/bash -c ${shellQuote(command)}`;
-      const sized = `stty rows ${options.pty.rows | 0} cols ${options.pty.cols | 0} 2>/dev/null; ${run}`;
+      const ptyFile = `${PTY_DIR}/${options.pty.session}`;
+      const sized = `stty rows ${options.pty.rows | 0} cols ${options.pty.cols | 0} 2>/dev/null; mkdir -p ${PTY_DIR}; tty >${ptyFile}.tmp && mv -f ${ptyFile}.tmp ${ptyFile}; ${run}`;
       inner = ["/usr/bin/script", "-qfec", `/bin/bash -c ${shellQuote(sized)}`, "/dev/null"];
     } else {
       inner = command === undefined ? ["/bin/bash", "-l"] : ["/bin/bash", "-c", command];
@@ -113,6 +117,30 @@ class SandboxInstance implements BootedInstance {
       ["-t", String(this.pid), "-m", "-p", "-r", "-w", "--", "/usr/bin/env", "-i", ...envArgs, "/bin/bash", "-c", 'cd "$HOME" 2>/dev/null || cd /; exec "$@"', "fcp-session", ...inner],
       { stdio: ["pipe", "pipe", "pipe"] },
     );
+  }
+
+  async resizePty(session: string, size: { cols: number; rows: number }, deadlineMs = 10_000): Promise<boolean> {
+    // The session writes its terminal's name once its shell starts; a resize can come first.
+    const file = hostPath(this.root, `${PTY_DIR}/${session}`);
+    const until = Date.now() + deadlineMs;
+    let tty: string | undefined;
+    while (!tty) {
+      tty = (await fs.readFile(file, "utf8").catch(() => "")).trim() || undefined;
+      if (tty) break;
+      if (this.exited || Date.now() > until) return false;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    if (!/^\/dev\/pts\/\d+$/.test(tty)) return false;
+    // Setting the size on the terminal makes the kernel send SIGWINCH to its foreground job.
+    const stty = spawn("nsenter", ["-t", String(this.pid), "-m", "-p", "-r", "--", "/usr/bin/stty", "-F", tty, "rows", String(size.rows | 0), "cols", String(size.cols | 0)], { stdio: "ignore" });
+    return new Promise((resolve) => {
+      stty.once("error", () => resolve(false));
+      stty.once("exit", (code) => resolve(code === 0));
+    });
+  }
+
+  async forgetPty(session: string): Promise<void> {
+    await fs.rm(hostPath(this.root, `${PTY_DIR}/${session}`), { force: true });
   }
 
   async readFile(instancePath: string): Promise<Buffer | undefined> {

@@ -2,7 +2,7 @@
 // Public-key auth only, for root and ubuntu, against the bid's keys. Sessions (exec, shell with a
 // pty, the SFTP subsystem served by OpenSSH's own sftp-server) run inside the instance; local
 // port forwards (ssh -L) reach loopback services, which instances share with the host.
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { connect, isIP } from "node:net";
 import type { AddressInfo } from "node:net";
 import { Server, utils, type Connection, type ParsedKey, type PseudoTtyInfo, type ServerChannel } from "ssh2";
@@ -92,18 +92,23 @@ export class InstanceSshServer {
       client.on("session", (acceptSession) => {
         const session = acceptSession();
         let pty: PseudoTtyInfo | undefined;
+        // One name per session, so a window-change resizes this session's terminal only.
+        const ptySession = randomBytes(8).toString("hex");
         session.on("pty", (accept, _reject, info) => {
           pty = info;
           accept?.();
         });
-        session.on("window-change", (accept) => accept?.());
+        session.on("window-change", (accept, _reject, info) => {
+          accept?.();
+          if (pty) void this.options.instance()?.resizePty(ptySession, { cols: info.cols, rows: info.rows });
+        });
         session.on("env", (accept) => accept?.());
         session.on("signal", (accept) => accept?.());
-        session.on("exec", (accept, _reject, info) => this.run(accept(), info.command, user, pty));
-        session.on("shell", (accept) => this.run(accept(), undefined, user, pty));
+        session.on("exec", (accept, _reject, info) => this.run(accept(), info.command, user, pty, ptySession));
+        session.on("shell", (accept) => this.run(accept(), undefined, user, pty, ptySession));
         session.on("subsystem", (accept, reject, info) => {
           if (info.name !== "sftp") return reject();
-          this.run(accept(), `exec ${SFTP_SERVER}`, user, undefined);
+          this.run(accept(), `exec ${SFTP_SERVER}`, user, undefined, ptySession);
         });
       });
       client.on("tcpip", (accept, reject, info) => {
@@ -123,7 +128,7 @@ export class InstanceSshServer {
     });
   }
 
-  private run(channel: ServerChannel, command: string | undefined, user: "root" | "ubuntu", pty: PseudoTtyInfo | undefined): void {
+  private run(channel: ServerChannel, command: string | undefined, user: "root" | "ubuntu", pty: PseudoTtyInfo | undefined, ptySession: string): void {
     const instance = this.options.instance();
     if (!instance) {
       channel.stderr.write("fcp-emulator: this instance is not running\n");
@@ -133,7 +138,7 @@ export class InstanceSshServer {
     }
     const child = instance.spawn(command, {
       user,
-      pty: pty ? { term: pty.term, cols: pty.cols, rows: pty.rows } : undefined,
+      pty: pty ? { term: pty.term, cols: pty.cols, rows: pty.rows, session: ptySession } : undefined,
     });
     channel.pipe(child.stdin!);
     child.stdin!.on("error", () => undefined);
@@ -145,6 +150,7 @@ export class InstanceSshServer {
       channel.end();
     });
     child.on("close", (code, signal) => {
+      if (pty) void instance.forgetPty(ptySession);
       if (signal) channel.exit(signal.replace(/^SIG/, ""), false, "");
       else channel.exit(code ?? 0);
       channel.end();

@@ -128,6 +128,36 @@ test("ssh2 client: exec with exit code and separate stderr; a wrong key is refus
   await expect(connect(utils.generateKeyPairSync("ed25519").private)).rejects.toThrow(/authentication methods failed/);
 });
 
+test("ssh2 client: a pty's window-change resizes the session's terminal", async () => {
+  const key = await newKey(emu, "resize");
+  const { instances: [inst] } = await bootBid(emu, { ssh_keys: [key.fid], name: "resize" });
+  const [host, port] = inst.ssh_destination.split(":");
+  const client = await new Promise<Client>((resolve, reject) => {
+    const c = new Client();
+    c.on("ready", () => resolve(c)).on("error", reject).connect({ host, port: Number(port), username: "ubuntu", privateKey: key.private });
+  });
+  // The remote side reports its first size, then waits (bounded) until the terminal has the new one.
+  const command = 'echo "size $(stty size)"; for _ in $(seq 600); do [ "$(stty size)" = "40 100" ] && { echo "resized $(stty size)"; exit 0; }; sleep 0.05; done; exit 9';
+  const result = await new Promise<{ code: number; out: string }>((resolve, reject) => {
+    client.exec(command, { pty: { rows: 24, cols: 80, term: "xterm" } }, (e, ch) => {
+      if (e) return reject(e);
+      let out = ""; let code = -1; let resized = false;
+      ch.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (!resized && /size 24 80/.test(out)) {
+          resized = true;
+          ch.setWindow(40, 100, 0, 0);
+        }
+      });
+      ch.on("exit", (c: number) => (code = c)).on("close", () => resolve({ code, out }));
+    });
+  });
+  client.end();
+  expect(result.out).toMatch(/size 24 80/);
+  expect(result.out).toMatch(/resized 40 100/);
+  expect(result.code).toBe(0);
+});
+
 test("scp and sftp: uploads arrive byte for byte; mkdir, rename, stat, readdir, setstat, remove work; a pty shell works; ssh -L forwards", async () => {
   const key = await newKey(emu, "files");
   const { instances: [inst] } = await bootBid(emu, { ssh_keys: [key.fid], name: "files" });
