@@ -6,7 +6,7 @@ export { EmulatorAdmin } from "./admin";
 export type { MarketUpdate, MarketEntryView, ClockView } from "./admin";
 export type { FaultConfig } from "./faults";
 export type { RequestCounts } from "./request-log";
-export { StateFileError } from "./persistence";
+export { EmulatorStateFileError } from "./persistence";
 export { DEV_API_KEY, EMULATOR_PROJECT_NAME, DEFAULT_MARKET } from "./initial-state";
 export { loopbackSshEndpoints, fixedSshEndpoint } from "./ssh-endpoints";
 export type { SshEndpointAllocator, SshEndpointRequest } from "./ssh-endpoints";

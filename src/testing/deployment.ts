@@ -8,7 +8,7 @@ import { deleteFromProvider, protectedMessage } from "./delete-step";
 import { LocalEngineError, ResourceOperationError, formatViolation, type InitFailure } from "./errors";
 import { forEachInReverseDependencyOrder } from "./graph";
 import { toStruct } from "./grpc-call";
-import { Limiter } from "./limiter";
+import { ConcurrencyLimiter } from "../util/semaphore";
 import type { RegistrationHandler } from "./engine-monitor";
 import { decideOp } from "./plan";
 import type { PolicyAnalyzer } from "./policy-analyzer";
@@ -68,7 +68,7 @@ export class Deployment implements RegistrationHandler {
   private readonly seen = new Set<string>();
   /** Old copies replaced in this run: their deletes belong to the replace op. */
   private readonly replaced = new Set<ResourceState>();
-  private readonly limiter: Limiter;
+  private readonly limiter: ConcurrencyLimiter;
   private stopped = false;
 
   constructor(private readonly options: DeploymentOptions) {
@@ -78,7 +78,7 @@ export class Deployment implements RegistrationHandler {
         this.old.set(r.urn, r);
       }
     }
-    this.limiter = new Limiter(options.parallel);
+    this.limiter = new ConcurrencyLimiter(options.parallel, "parallel");
   }
 
   /** Stops new steps (the first failure, or a failed program); running ones finish. */

@@ -1,6 +1,6 @@
 // Dependency order over resources: creation order for the state file, and the reverse for
 // deletes, where a resource goes only after everything that depends on it is gone.
-import { Limiter } from "./limiter";
+import { ConcurrencyLimiter } from "../util/semaphore";
 
 export interface GraphNode {
   urn: string;
@@ -59,7 +59,7 @@ export async function forEachInReverseDependencyOrder<T extends GraphNode>(
       }
     }
   }
-  const limiter = new Limiter(parallel);
+  const limiter = new ConcurrencyLimiter(parallel, "parallel");
   const errors: Error[] = [];
   const pending = new Set(items);
   const running = new Set<Promise<void>>();

@@ -1,7 +1,7 @@
 // Refresh, as `pulumi refresh` does it: Read every custom resource with the state it was left in
 // (its `__provider` included); adopt drifted outputs, and drop resources whose Read finds nothing.
 import { ResourceOperationError } from "./errors";
-import { Limiter } from "./limiter";
+import { ConcurrencyLimiter } from "../util/semaphore";
 import {
   annotateSecrets,
   changedKeys,
@@ -29,7 +29,7 @@ export async function refreshResources(options: RefreshOptions): Promise<Refresh
   let working = [...options.resources];
   const ops: ResourceOp[] = [];
   const errors: Error[] = [];
-  const limiter = new Limiter(options.parallel);
+  const limiter = new ConcurrencyLimiter(options.parallel, "parallel");
   const targets = working.filter((r) => r.custom && r.id !== undefined);
 
   await Promise.all(

@@ -2,8 +2,8 @@
 // so a crash or a killed test leaves either the old state or the new one, never half of each.
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
-import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { writeFileAtomic } from "../util/atomic-file";
 import { StateFileError } from "./errors";
 import { resourceStateSchema, type ResourceState } from "./resource-state";
 import { secretsHeaderSchema, type SecretsHeader } from "./secrets";
@@ -60,31 +60,10 @@ export async function readStateFile(file: string): Promise<StateFileContents | u
 /** Writes the state file atomically; the file is private to the user (mode 0600). */
 export async function writeStateFile(file: string, contents: StateFileContents): Promise<void> {
   const body = `${JSON.stringify({ version: STATE_VERSION, ...contents }, null, 2)}\n`;
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
-    await fs.mkdir(dir, { recursive: true });
-    const handle = await fs.open(tmp, "w", 0o600);
-    try {
-      await handle.writeFile(body, "utf8");
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(tmp, file);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await writeFileAtomic(file, body);
   } catch (err) {
-    await fs.rm(tmp, { force: true });
     throw new StateFileError(file, `cannot be written: ${(err as Error).message}`, { cause: err });
-  }
-  // The rename is durable only once the directory entry is; not every platform lets us fsync a directory.
-  try {
-    const dirHandle = await fs.open(dir, "r");
-    try {
-      await dirHandle.sync();
-    } finally {
-      await dirHandle.close();
-    }
-  } catch {
-    // Best effort.
   }
 }

@@ -1,5 +1,5 @@
-// A client-side cap on requests in flight, so a stack of 200 resources does not trip 429s.
-// Held per HTTP attempt, never across a backoff wait.
+// A cap on tasks in flight: the client's requests (so a stack of 200 resources does not trip
+// 429s; held per HTTP attempt, never across a backoff wait) and LocalEngine's `parallel`.
 
 export class ConcurrencyLimiter {
   private active = 0;
@@ -7,9 +7,10 @@ export class ConcurrencyLimiter {
   /** Highest number of tasks seen running at once; for tests and benchmarks. */
   peak = 0;
 
-  constructor(readonly limit: number) {
+  /** `setting` names the option the limit came from, for the error message. */
+  constructor(readonly limit: number, setting = "maxConcurrency") {
     if (!Number.isInteger(limit) || limit < 1) {
-      throw new RangeError(`maxConcurrency must be a whole number of at least 1, got ${limit}.`);
+      throw new RangeError(`${setting} must be a whole number of at least 1, got ${limit}.`);
     }
   }
 

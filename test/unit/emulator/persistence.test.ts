@@ -1,7 +1,7 @@
 import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { StateFile, StateFileError, serializeState } from "../../../src/emulator/persistence";
+import { StateFile, EmulatorStateFileError, serializeState } from "../../../src/emulator/persistence";
 import { initialState } from "../../../src/emulator/initial-state";
 
 let dir: string;
@@ -52,7 +52,7 @@ describe("StateFile", () => {
     const file = path.join(dir, "state.json");
     await fs.writeFile(file, content);
     const err = await StateFile.open(file).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(StateFileError);
+    expect(err).toBeInstanceOf(EmulatorStateFileError);
     expect((err as Error).message).toMatch(message);
     expect((err as Error).message).toMatch(/left untouched/);
     expect(await fs.readFile(file, "utf8")).toBe(content);

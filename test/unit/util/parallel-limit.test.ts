@@ -1,7 +1,7 @@
-import { Limiter } from "../../../src/testing/limiter";
+import { ConcurrencyLimiter } from "../../../src/util/semaphore";
 
 test("runs at most max tasks at once and all of them eventually", async () => {
-  const limiter = new Limiter(2);
+  const limiter = new ConcurrencyLimiter(2, "parallel");
   let running = 0;
   let peak = 0;
   const results = await Promise.all(
@@ -20,11 +20,11 @@ test("runs at most max tasks at once and all of them eventually", async () => {
 });
 
 test("a failing task frees its slot", async () => {
-  const limiter = new Limiter(1);
+  const limiter = new ConcurrencyLimiter(1, "parallel");
   await expect(limiter.run(async () => Promise.reject(new Error("no")))).rejects.toThrow("no");
   await expect(limiter.run(async () => "yes")).resolves.toBe("yes");
 });
 
 test.each([0, -1, 1.5])("rejects parallel %p", (n) => {
-  expect(() => new Limiter(n)).toThrow(/parallel must be a positive integer/);
+  expect(() => new ConcurrencyLimiter(n, "parallel")).toThrow(/parallel must be a whole number of at least 1/);
 });
