@@ -1,9 +1,7 @@
 // The pack's one link to the provider: it parses prices and instance types with the provider's
-// own code, so it accepts exactly the spellings SpotBid and Task accept. Inside this repository
-// the source is imported directly (no build needed; the policy runner's ts-node compiles it).
-// A copy of the pack outside the repository imports the same names from "pulumi-fcp" instead.
-export { formatPrice, parsePriceCents } from "../src/fcp-api/price";
-export { canonicalInstanceTypeKey, parseInstanceType } from "../src/fcp-api/instance-types";
-export { BUILTIN_INSTANCE_TYPES } from "../src/fcp-api/builtin-catalog";
-export { ValidationError } from "../src/fcp-api/errors";
-export { STARTUP_SCRIPT_LIMIT } from "../src/startup/constants";
+// own code, so it accepts exactly the spellings SpotBid and Task accept. It imports the package's
+// public entry points only, as a copy of the pack outside this repository would (inside it,
+// `pulumi-fcp` is the repository itself, through node_modules/pulumi-fcp; unit tests map it to
+// src/, so they need no build).
+export { formatPrice, parsePriceCents, canonicalInstanceTypeKey, parseInstanceType, BUILTIN_INSTANCE_TYPES, ValidationError } from "pulumi-fcp";
+export { STARTUP_SCRIPT_LIMIT } from "pulumi-fcp/startup";
