@@ -1,5 +1,6 @@
 // Which environment variables a startup script may set. The startup spec's check and TaskConfig's
 // both read these rules, so a config that parses also builds.
+import { API_KEY_ENV_ALIASES, API_KEY_ENV_NAMES } from "../fcp-api/api-key-env-names";
 
 /** What bash accepts as a variable name. */
 export const ENV_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -16,7 +17,7 @@ const SHELL_SPECIAL = new Set([
   "SHELLOPTS", "SRANDOM", "UID",
 ]);
 /** Names people give the FCP key. The key must never be in a script any project member can read. */
-const API_KEY_NAMES = new Set(["FCP_API_KEY", "MITHRIL_API_KEY", "FOUNDRY_API_KEY", "MLFOUNDRY_API_KEY"]);
+const API_KEY_NAMES: ReadonlySet<string> = new Set([...API_KEY_ENV_NAMES, ...API_KEY_ENV_ALIASES]);
 /** Set by the cluster section; a user value would break the rendezvous. */
 const CLUSTER_NAMES = new Set(["MASTER_ADDR", "NODE_RANK", "NODE_IPS"]);
 

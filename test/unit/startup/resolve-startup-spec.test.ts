@@ -31,6 +31,8 @@ describe("checkStartupSpec", () => {
     ["env name with a dash", { env: { "A-B": "a" } }, "env.A-B", /not a valid variable name/],
     ["the FCP API key by name", { env: { FCP_API_KEY: "k" } }, "env.FCP_API_KEY", /API key/],
     ["the Mithril API key by name", { env: { MITHRIL_API_KEY: "k" } }, "env.MITHRIL_API_KEY", /API key/],
+    ["the Flow SDK's API key by name", { env: { FLOW_API_KEY: "k" } }, "env.FLOW_API_KEY", /API key/],
+    ["an alias people give the key", { env: { MLFOUNDRY_API_KEY: "k" } }, "env.MLFOUNDRY_API_KEY", /API key/],
     ["reserved FLOW_ prefix", { env: { FLOW_NODE_RANK: "3" } }, "env.FLOW_NODE_RANK", /reserved prefix/],
     ["bash read-only variable", { env: { UID: "0" } }, "env.UID", /read-only or recomputes/],
     ["bash dynamic variable", { env: { RANDOM: "4" } }, "env.RANDOM", /read-only or recomputes/],
