@@ -157,7 +157,7 @@ export class EmulatorAdmin {
     this.requestLog.clear();
   }
 
-  /** A freshly seeded world; faults and request counts cleared. FIDs are never reused. */
+  /** Back to the initial state (initial-state.ts); faults and request counts cleared. FIDs are never reused. */
   async reset(): Promise<void> {
     await this.store.reset();
     await this.fleet?.settled();

@@ -105,7 +105,7 @@ export class Store {
     return result;
   }
 
-  /** Back to a freshly seeded world; FIDs keep counting so none is ever reused. */
+  /** Back to the initial state (initial-state.ts); FIDs keep counting so none is ever reused. */
   async reset(): Promise<void> {
     await this.change((state) => {
       this.current = initialState(state.seed, this.clock.now(), state.seq, this.clock.offsetMs);
