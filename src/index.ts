@@ -21,7 +21,7 @@ export {
   type FlowErrorOptions,
   AuthenticationError,
   ResourceNotFoundError,
-  TaskNotFoundError,
+  BidNotFoundError,
   ValidationError,
   type FieldError,
   APIError,

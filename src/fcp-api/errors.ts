@@ -88,8 +88,8 @@ export class ResourceNotFoundError extends FlowError {
   }
 }
 
-/** A bid (the seed's "task") does not exist. */
-export class TaskNotFoundError extends ResourceNotFoundError {}
+/** A bid does not exist (the seed's SDK calls this `TaskNotFoundError`; here "Task" is our construct). */
+export class BidNotFoundError extends ResourceNotFoundError {}
 
 export interface FieldError {
   field: string;

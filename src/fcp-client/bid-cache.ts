@@ -1,7 +1,7 @@
 // There is no single-bid GET: a lookup is a listing. Many concurrent `getBid` calls therefore
 // share one listing (single-flight) and a short-TTL cache, which this client's own creates,
 // updates and cancels write through.
-import { TaskNotFoundError } from "../fcp-api/errors";
+import { BidNotFoundError } from "../fcp-api/errors";
 import type { Bid } from "../fcp-api/models";
 
 export interface BidCacheOptions {
@@ -35,7 +35,7 @@ export class BidCache {
 
   /**
    * The bid, from the cache when younger than `maxAgeMs`, else from a listing shared with every
-   * concurrent caller. Throws TaskNotFoundError only after a listing that began after this call.
+   * concurrent caller. Throws BidNotFoundError only after a listing that began after this call.
    */
   async get(fid: string, maxAgeMs = this.options.ttlMs, signal?: AbortSignal): Promise<Bid> {
     const requestedAt = this.options.now();
@@ -115,8 +115,8 @@ export class BidCache {
     return flight;
   }
 
-  private notFound(fid: string): TaskNotFoundError {
-    return new TaskNotFoundError(`Bid ${fid} was not found${this.options.scope ? ` in ${this.options.scope}` : ""}.`, {
+  private notFound(fid: string): BidNotFoundError {
+    return new BidNotFoundError(`Bid ${fid} was not found${this.options.scope ? ` in ${this.options.scope}` : ""}.`, {
       resourceType: "bid",
       resourceId: fid,
       suggestions: [

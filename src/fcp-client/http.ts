@@ -15,7 +15,7 @@ import {
   RateLimitError,
   RequestAbortedError,
   ResourceNotFoundError,
-  TaskNotFoundError,
+  BidNotFoundError,
   TimeoutError,
   ValidationAPIError,
   redactSecrets,
@@ -180,7 +180,7 @@ export interface ResponseContext {
 
 /**
  * Maps an error answer to the seed's classes: 401/403 AuthenticationError, 404
- * ResourceNotFoundError (TaskNotFoundError under /spot/bids), 422 ValidationAPIError (both body
+ * ResourceNotFoundError (BidNotFoundError under /spot/bids), 422 ValidationAPIError (both body
  * formats), 429 RateLimitError, anything else APIError.
  */
 export function fromResponse(status: number, body: unknown, ctx: ResponseContext = {}): FlowError {
@@ -214,7 +214,7 @@ export function fromResponse(status: number, body: unknown, ctx: ResponseContext
   if (status === 404) {
     const isBid = /\/spot\/bids\b/.test(ctx.path ?? "");
     const id = /\/([^/?]+)$/.exec(ctx.path ?? "")?.[1];
-    const NotFound = isBid ? TaskNotFoundError : ResourceNotFoundError;
+    const NotFound = isBid ? BidNotFoundError : ResourceNotFoundError;
     return new NotFound(`${where} found nothing${detail}${idNote}.`, {
       ...base,
       errorCode: info.code ?? "NOT_FOUND",

@@ -27,7 +27,7 @@ export interface ResourceEndpoint {
   project?: string;
 }
 
-export interface ResolvedSettings {
+export interface FcpConnection {
   client: FcpClient;
   project: string;
   region?: string;
@@ -42,7 +42,7 @@ export function endpointOf(props: Record<string, unknown>): ResourceEndpoint {
 }
 
 /** The client for a resource; one per endpoint, key and project, shared by the whole plugin. */
-export function settingsFor(overrides: ResourceEndpoint): ResolvedSettings {
+export function connectionFor(overrides: ResourceEndpoint): FcpConnection {
   const config = loadConfig({
     apiKey: stackConfig.apiKey,
     apiUrl: overrides.apiUrl ?? stackConfig.apiUrl,

@@ -13,7 +13,7 @@ import { isUnknown, UNKNOWN, zodFailures } from "./check-failures";
 import { ResourceInitError } from "./init-error";
 import { plainJson } from "./plain-json";
 import { withoutKeys, type Props } from "./props";
-import { defaultRegion, endpointOf, settingsFor, type ResolvedSettings } from "./settings";
+import { defaultRegion, endpointOf, connectionFor, type FcpConnection } from "./settings";
 import {
   SPOT_BID_LOCAL_KEYS,
   SPOT_BID_REPLACE_KEYS,
@@ -53,7 +53,7 @@ export async function diff(_id: string, olds: Props, news: Props): Promise<pulum
 
 export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
   const args = known(inputs);
-  const settings = settingsFor(args);
+  const settings = connectionFor(args);
   const { client } = settings;
   const instanceType = await resolveType(settings, args);
   const accepted = args.adoptId
@@ -78,7 +78,7 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
 
 export async function update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
   const args = known(news);
-  const settings = settingsFor(args);
+  const settings = connectionFor(args);
   const { client } = settings;
   const patch: { limitPrice?: string; paused?: boolean } = {};
   if (!sameValue("limitPrice", olds, news)) patch.limitPrice = args.limitPrice;
@@ -91,7 +91,7 @@ export async function update(id: string, olds: Props, news: Props): Promise<pulu
 }
 
 export async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-  const settings = settingsFor(endpointOf(props));
+  const settings = connectionFor(endpointOf(props));
   let bid: Bid;
   try {
     bid = await settings.client.getBid(id, { maxAgeMs: 0 });
@@ -105,7 +105,7 @@ export async function read(id: string, props: Props): Promise<pulumi.dynamic.Rea
 }
 
 export async function remove(id: string, props: Props): Promise<void> {
-  const settings = settingsFor(endpointOf(props));
+  const settings = connectionFor(endpointOf(props));
   await settings.client.cancelBid(id);
   // Cancelled is not gone: the bill stops when the instances are terminated.
   const deadlineMs = 10 * 60_000;
@@ -126,7 +126,7 @@ export async function remove(id: string, props: Props): Promise<void> {
 // --- helpers ------------------------------------------------------------------------------------
 
 /** The type named, or for `minGpuMemoryGb` the cheapest on offer under the limit price. */
-async function resolveType(settings: ResolvedSettings, args: KnownSpotBidInputs): Promise<InstanceType> {
+async function resolveType(settings: FcpConnection, args: KnownSpotBidInputs): Promise<InstanceType> {
   if (args.instanceType !== undefined) return settings.client.resolveInstanceType(args.instanceType);
   const selection = await settings.client.selectInstanceType({
     minGpuMemoryGb: args.minGpuMemoryGb!,
@@ -136,7 +136,7 @@ async function resolveType(settings: ResolvedSettings, args: KnownSpotBidInputs)
   return selection.instanceType;
 }
 
-async function adopt(settings: ResolvedSettings, args: KnownSpotBidInputs, instanceType: InstanceType): Promise<Bid> {
+async function adopt(settings: FcpConnection, args: KnownSpotBidInputs, instanceType: InstanceType): Promise<Bid> {
   const bid = await settings.client.getBid(args.adoptId!, { maxAgeMs: 0 });
   const problems: string[] = [];
   if (TERMINAL_BID_STATUSES.includes(bid.status)) problems.push(`it is ${bid.status}`);
@@ -159,7 +159,7 @@ async function adopt(settings: ResolvedSettings, args: KnownSpotBidInputs, insta
 }
 
 async function waitReady(
-  settings: ResolvedSettings,
+  settings: FcpConnection,
   created: Bid,
   args: KnownSpotBidInputs,
   inputs: Props,
@@ -221,7 +221,7 @@ function initFailure(
   });
 }
 
-async function instancesOf(settings: ResolvedSettings, bidId: string): Promise<Instance[]> {
+async function instancesOf(settings: FcpConnection, bidId: string): Promise<Instance[]> {
   const all = await settings.client.listInstances({ bid: bidId });
   return all.filter((i) => i.bid === undefined || i.bid === bidId).sort((a, b) => a.fid.localeCompare(b.fid));
 }

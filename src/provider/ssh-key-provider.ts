@@ -12,7 +12,7 @@ import { generateEd25519KeyPair } from "../ssh/generate-key-pair";
 import { isUnknown, orUnknown, UNKNOWN, zodFailures } from "./check-failures";
 import { plainJson } from "./plain-json";
 import { withoutKeys, type Props } from "./props";
-import { endpointOf, settingsFor } from "./settings";
+import { endpointOf, connectionFor } from "./settings";
 
 
 const publicKeySchema = z.string().superRefine((value, ctx) => {
@@ -50,7 +50,7 @@ export async function diff(_id: string, olds: Props, news: Props): Promise<pulum
 
 export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
   const args = known(inputs);
-  const { client } = settingsFor(args);
+  const { client } = connectionFor(args);
   if (args.adoptId) {
     const existing = (await client.listSshKeys()).find((k) => k.fid === args.adoptId);
     if (!existing) throw new ValidationError(`SSH key ${args.adoptId} does not exist.`, { field: "adoptId" });
@@ -74,14 +74,14 @@ export async function update(id: string, olds: Props, news: Props): Promise<pulu
 }
 
 export async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-  const { client } = settingsFor(endpointOf(props));
+  const { client } = connectionFor(endpointOf(props));
   const key = (await client.listSshKeys()).find((k) => k.fid === id);
   if (!key) return {};
   return { id, props: outputs(props, { ...key, publicKey: key.publicKey ?? (props.publicKey as string) }, props.privateKey as string | undefined) };
 }
 
 export async function remove(id: string, props: Props): Promise<void> {
-  const { client } = settingsFor(endpointOf(props));
+  const { client } = connectionFor(endpointOf(props));
   await client.deleteSshKey(id);
 }
 

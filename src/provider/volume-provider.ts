@@ -9,7 +9,7 @@ import { autoName } from "./auto-name";
 import { isUnknown, orUnknown, UNKNOWN, zodFailures } from "./check-failures";
 import { plainJson } from "./plain-json";
 import { withoutKeys, type Props } from "./props";
-import { defaultRegion, endpointOf, settingsFor, type ResolvedSettings } from "./settings";
+import { defaultRegion, endpointOf, connectionFor, type FcpConnection } from "./settings";
 import { pollUntil } from "./wait";
 
 
@@ -58,7 +58,7 @@ export async function diff(_id: string, olds: Props, news: Props): Promise<pulum
 
 export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
   const args = known(inputs);
-  const settings = settingsFor(args);
+  const settings = connectionFor(args);
   let volume: Volume;
   if (args.adoptId) {
     volume = await find(settings, args.adoptId);
@@ -79,19 +79,19 @@ export async function create(inputs: Props): Promise<pulumi.dynamic.CreateResult
 }
 
 export async function update(id: string, _olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-  const volume = await find(settingsFor(known(news)), id);
+  const volume = await find(connectionFor(known(news)), id);
   return { outs: outputs(news, volume) };
 }
 
 export async function read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-  const settings = settingsFor(endpointOf(props));
+  const settings = connectionFor(endpointOf(props));
   const volume = (await settings.client.listVolumes()).find((v) => v.fid === id);
   if (!volume || volume.status === "deleted") return {};
   return { id, props: outputs(props, volume) };
 }
 
 export async function remove(id: string, props: Props): Promise<void> {
-  const settings = settingsFor(endpointOf(props));
+  const settings = connectionFor(endpointOf(props));
   const timeoutMinutes = typeof props.detachTimeoutMinutes === "number" ? props.detachTimeoutMinutes : 10;
   const outcome = await pollUntil(async () => {
     const users = await liveBidsUsing(settings, id);
@@ -116,12 +116,12 @@ export async function remove(id: string, props: Props): Promise<void> {
   }
 }
 
-async function liveBidsUsing(settings: ResolvedSettings, volumeId: string) {
+async function liveBidsUsing(settings: FcpConnection, volumeId: string) {
   const bids = await settings.client.listBids();
   return bids.filter((b) => b.volumes.includes(volumeId) && !TERMINAL_BID_STATUSES.includes(b.status));
 }
 
-async function find(settings: ResolvedSettings, id: string): Promise<Volume> {
+async function find(settings: FcpConnection, id: string): Promise<Volume> {
   const volume = (await settings.client.listVolumes()).find((v) => v.fid === id);
   if (!volume) {
     throw new ValidationError(`Volume ${id} does not exist in project ${settings.project}.`, {

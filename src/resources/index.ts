@@ -1,6 +1,6 @@
-export { SpotBid, type SpotBidArgs, type SpotBidInstance } from "./SpotBid";
-export { Volume, type VolumeArgs } from "./Volume";
-export { SshKey, type SshKeyArgs } from "./SshKey";
-export { Task, type TaskArgs, validateTaskArgs } from "./Task";
+export { SpotBid, type SpotBidArgs, type SpotBidInstance } from "./spot-bid";
+export { Volume, type VolumeArgs } from "./volume";
+export { SshKey, type SshKeyArgs } from "./ssh-key";
+export { Task, type TaskArgs, validateTaskArgs } from "./task";
 export * from "./task-config";
 export type { WaitFor } from "../provider/spot-bid-inputs";

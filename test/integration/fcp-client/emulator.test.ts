@@ -2,7 +2,7 @@
 // emulator's injected faults (lost answers after a write, drops, 429s, 5xx).
 import { startEmulator, type RunningEmulator } from "../../../src/emulator";
 import { FcpClient, type FcpClientOptions } from "../../../src/fcp-client/client";
-import { AuthenticationError, RateLimitError, TaskNotFoundError, ValidationAPIError } from "../../../src/fcp-api/errors";
+import { AuthenticationError, RateLimitError, BidNotFoundError, ValidationAPIError } from "../../../src/fcp-api/errors";
 
 describe("FcpClient against the emulator", () => {
   let emu: RunningEmulator;
@@ -137,7 +137,7 @@ describe("FcpClient against the emulator", () => {
     // 30 lookups, one listing: as many list requests as pages, seen by the server itself.
     expect(emu.admin.requests().counts["GET /v2/spot/bids"]).toBe(Math.ceil(30 / 7));
     expect(reader.requestStats.get("GET /v2/spot/bids")).toBe(Math.ceil(30 / 7));
-    await expect(reader.getBid("bid_doesnotexist")).rejects.toBeInstanceOf(TaskNotFoundError);
+    await expect(reader.getBid("bid_doesnotexist")).rejects.toBeInstanceOf(BidNotFoundError);
   });
 
   it("maps the emulator's 422 and 401 answers", async () => {

@@ -5,8 +5,8 @@
 // config changes verdicts.
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { Task, type TaskArgs } from "../../../src/resources/Task";
-import { Volume } from "../../../src/resources/Volume";
+import { Task, type TaskArgs } from "../../../src/resources/task";
+import { Volume } from "../../../src/resources/volume";
 import { type PolicyPackConfig, type PulumiProgram } from "../../../src/testing";
 import { fcpStack, liveBids, REPO_ROOT, requestCount, type FcpStack } from "../../fixtures/resources/fcp-stack";
 import { expectDeploymentFailure as failure } from "../../fixtures/expect-failure";

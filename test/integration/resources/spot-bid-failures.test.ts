@@ -1,9 +1,9 @@
 // Money safety under failure: a bid that never allocates stays tracked and is cancelled by
 // destroy; injected 503s, 429s and lost answers never make a second bid or an orphan; adoption
 // takes over without creating; secrets stay out of state, plugin output and errors.
-import { SpotBid } from "../../../src/resources/SpotBid";
-import { SshKey } from "../../../src/resources/SshKey";
-import { Volume } from "../../../src/resources/Volume";
+import { SpotBid } from "../../../src/resources/spot-bid";
+import { SshKey } from "../../../src/resources/ssh-key";
+import { Volume } from "../../../src/resources/volume";
 import { fcpStack, liveBids, requestCount, type FcpStack } from "../../fixtures/resources/fcp-stack";
 import { expectDeploymentFailure as failure } from "../../fixtures/expect-failure";
 import { generateEd25519KeyPair } from "../../../src/ssh/generate-key-pair";

@@ -2,9 +2,9 @@
 // full lifecycles, GitOps changes counted in API requests, drift, adoption, and destroy leaving
 // nothing live.
 import * as pulumi from "@pulumi/pulumi";
-import { SpotBid, type SpotBidArgs } from "../../../src/resources/SpotBid";
-import { SshKey } from "../../../src/resources/SshKey";
-import { Volume } from "../../../src/resources/Volume";
+import { SpotBid, type SpotBidArgs } from "../../../src/resources/spot-bid";
+import { SshKey } from "../../../src/resources/ssh-key";
+import { Volume } from "../../../src/resources/volume";
 import { fcpStack, liveBids, requestCount, type FcpStack } from "../../fixtures/resources/fcp-stack";
 
 jest.setTimeout(180_000);

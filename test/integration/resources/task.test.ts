@@ -5,7 +5,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { utils } from "ssh2";
 import { packageCode } from "../../../src/startup/package-code";
-import { Task } from "../../../src/resources/Task";
+import { Task } from "../../../src/resources/task";
 import { LocalEngine } from "../../../src/testing";
 import { trainingCluster } from "../../../examples/stacks/training-cluster/program";
 import { devBox } from "../../../examples/stacks/dev-box/program";

@@ -26,7 +26,7 @@ function messagesFor(file: string, code: string): Promise<string[]> {
 test.each([
   ["src/emulator/probe.ts", 'import { FcpClient } from "../fcp-client/client";\nexport const x = FcpClient;\n', /src\/emulator may import only/],
   ["src/fcp-api/probe.ts", 'import { buildStartupScript } from "../startup";\nexport const x = buildStartupScript;\n', /src\/fcp-api may import only nothing else of ours/],
-  ["src/testing/probe.ts", 'import { SpotBid } from "../resources/SpotBid";\nexport const x = SpotBid;\n', /src\/testing may import only src\/util/],
+  ["src/testing/probe.ts", 'import { SpotBid } from "../resources/spot-bid";\nexport const x = SpotBid;\n', /src\/testing may import only src\/util/],
   ["src/startup/probe.ts", 'import { FcpClient } from "../fcp-client/client";\nexport const x = FcpClient;\n', /src\/startup may import only/],
   ["src/resources/probe.ts", 'import { WAIT_FOR } from "../provider/spot-bid-inputs";\nexport const x = WAIT_FOR;\n', /for types only/],
 ])("%s: a wrong-way import is an error", async (file, code, expected) => {

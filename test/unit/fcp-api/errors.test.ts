@@ -8,7 +8,7 @@ import {
   ProviderError,
   RateLimitError,
   ResourceNotFoundError,
-  TaskNotFoundError,
+  BidNotFoundError,
   TimeoutError,
   ValidationAPIError,
   ValidationError,
@@ -101,15 +101,15 @@ describe("error mapping over real HTTP", () => {
     expect(err.message).toMatch(/rate limited \(429\): slow down/);
   });
 
-  it("maps a 404 under /spot/bids to TaskNotFoundError", () => {
+  it("maps a 404 under /spot/bids to BidNotFoundError", () => {
     const err = fromResponse(404, { detail: "Bid not found" }, { method: "PATCH", path: "/v2/spot/bids/bid_1" });
-    expect(err).toBeInstanceOf(TaskNotFoundError);
+    expect(err).toBeInstanceOf(BidNotFoundError);
     expect(err).toMatchObject({ resourceType: "bid", resourceId: "bid_1" });
   });
 
-  it("raises TaskNotFoundError when getBid finds no such bid in a listing", async () => {
+  it("raises BidNotFoundError when getBid finds no such bid in a listing", async () => {
     server.handle((req, res) => (req.path === "/v2/projects" ? json(res, 200, PROJECTS) : json(res, 200, { data: [] })));
-    await expect(client.getBid("bid_missing")).rejects.toBeInstanceOf(TaskNotFoundError);
+    await expect(client.getBid("bid_missing")).rejects.toBeInstanceOf(BidNotFoundError);
   });
 
   it("raises NetworkError when the server resets the connection", async () => {

@@ -1,5 +1,5 @@
 import { FcpClient } from "../../../src/fcp-client/client";
-import { TaskNotFoundError } from "../../../src/fcp-api/errors";
+import { BidNotFoundError } from "../../../src/fcp-api/errors";
 import { PROJECTS, type ScriptedServer, fakeClock, json, startScriptedServer, wireBid } from "./scripted-server";
 
 const PAGE = 100;
@@ -100,12 +100,12 @@ describe("getBid shares listings (single-flight + short TTL + write-through)", (
     await c.close();
   });
 
-  it("says TaskNotFoundError only after a listing that began after the call", async () => {
+  it("says BidNotFoundError only after a listing that began after the call", async () => {
     const c = client();
     const [a, b] = await Promise.allSettled([c.getBid("bid_000001"), c.getBid("bid_nope")]);
     expect(a.status).toBe("fulfilled");
     expect(b.status).toBe("rejected");
-    expect((b as PromiseRejectedResult).reason).toBeInstanceOf(TaskNotFoundError);
+    expect((b as PromiseRejectedResult).reason).toBeInstanceOf(BidNotFoundError);
     expect(((b as PromiseRejectedResult).reason as Error).message).toMatch(/Bid bid_nope was not found in project proj_abc123/);
     await c.close();
   });
@@ -126,7 +126,7 @@ describe("getBid shares listings (single-flight + short TTL + write-through)", (
     await c.getBid("bid_000007");
     bids = bids.filter((b) => b.fid !== "bid_000007");
     fake.advance(5000);
-    await expect(c.getBid("bid_000007")).rejects.toBeInstanceOf(TaskNotFoundError);
+    await expect(c.getBid("bid_000007")).rejects.toBeInstanceOf(BidNotFoundError);
     await c.close();
   });
 

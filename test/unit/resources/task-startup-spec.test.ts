@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { buildStartupScript } from "../../../src/startup/build-startup-script";
 import { parseTaskConfig } from "../../../src/resources/task-config";
 import { taskStartupSpec } from "../../../src/resources/task-startup-spec";
-import { validateTaskArgs } from "../../../src/resources/Task";
+import { validateTaskArgs } from "../../../src/resources/task";
 
 const base = { name: "t", instanceType: "a100", maxPricePerHour: 3, uploadCode: false };
 

@@ -8,11 +8,11 @@ import { buildStartupScript } from "../startup/build-startup-script";
 import { SecretInScriptError } from "../startup/errors";
 import { packageCode } from "../startup/package-code";
 import type { CodePayload } from "../startup/spec";
-import { SpotBid, type SpotBidInstance } from "./SpotBid";
-import { SshKey } from "./SshKey";
+import { SpotBid, type SpotBidInstance } from "./spot-bid";
+import { SshKey } from "./ssh-key";
 import { isExistingVolume, parseTaskConfig, type NewVolumeSpec, type TaskConfig, type TaskConfigInput } from "./task-config";
 import { taskStartupSpec, type MountedVolume } from "./task-startup-spec";
-import { Volume } from "./Volume";
+import { Volume } from "./volume";
 import type { WaitFor } from "../provider/spot-bid-inputs";
 
 /**
