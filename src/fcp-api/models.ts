@@ -199,6 +199,8 @@ export interface ListBidsFilter {
   instanceType?: string;
   region?: string;
   status?: BidStatus;
+  /** Page size of this listing, sent as `limit`. @default - the client's pageSize */
+  limit?: number;
 }
 
 export interface ListInstancesFilter extends ListBidsFilter {

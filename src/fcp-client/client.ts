@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import type { Dispatcher } from "undici";
 import { z } from "zod";
 import { BidCache } from "./bid-cache";
+import { BidPoller, type PollerStats, type BidWaitOptions, type BidWaitResult } from "./bid-poller";
 import { type FlowConfigInput, type LoadConfigContext, loadConfig, requireApiKey, resolveProjectFidIn } from "./config";
 import { createSafely } from "./create-safely";
 import { ProviderError, ResourceNotFoundError, ValidationError } from "../fcp-api/errors";
@@ -82,6 +83,10 @@ export interface FcpClientOptions {
   maxPages?: number;
   /** Page size asked of paginated listings (bids, instances), sent as `limit`. @default - the server's */
   pageSize?: number;
+  /** Time between the bid poller's rounds while bids are waited for (`waitForBid`). @default 5000 */
+  pollIntervalMs?: number;
+  /** Page size of the poller's listings: the largest the server takes, so a round is one page. @default 1000 */
+  pollPageSize?: number;
   /** Wait between the two absence checks after an ambiguous create. @default 1000 */
   createSettleMs?: number;
   /**
@@ -114,6 +119,7 @@ interface SharedState {
   catalog?: { at: number; value: Promise<InstanceType[]> };
   overrides?: Record<string, string>;
   bidCaches: Map<string, BidCache>;
+  bidPollers: Map<string, BidPoller>;
 }
 
 const DEFAULT_CATALOG_TTL_MS = 10 * 60_000;
@@ -159,6 +165,7 @@ export class FcpClient {
           now: () => clock.now(),
         }),
         bidCaches: new Map(),
+        bidPollers: new Map(),
       };
       this.defaults = { timeoutMs: options.timeoutMs, maxRetries: options.maxRetries };
     }
@@ -370,6 +377,22 @@ export class FcpClient {
   async getBid(fid: string, options: GetBidOptions = {}): Promise<Bid> {
     const project = await this.optionalProject(undefined, options);
     return this.bidCache(project).get(fid, options.maxAgeMs, options.signal);
+  }
+
+  /**
+   * Waits until `until` holds for the bid and its instances, sharing one bid listing and one
+   * instance listing per poll round with every other wait of this client (bid-poller.ts).
+   */
+  async waitForBid(fid: string, options: BidWaitOptions & RequestOptions): Promise<BidWaitResult> {
+    const project = await this.optionalProject(undefined, options);
+    return this.bidPoller(project).wait(fid, options);
+  }
+
+  /** The poller's counters (rounds and listings); for tests and benches. */
+  async bidPollerStats(options: RequestOptions = {}): Promise<PollerStats & { waiting: number }> {
+    const project = await this.optionalProject(undefined, options);
+    const poller = this.bidPoller(project);
+    return { ...poller.stats, waiting: poller.waiting };
   }
 
   /** `PATCH /v2/spot/bids/{fid}`: only the limit price and the paused flag can change. */
@@ -596,7 +619,7 @@ export class FcpClient {
       region: filter.region,
       status: filter.status,
       bid: filter.bid,
-      limit: this.shared.options.pageSize,
+      limit: filter.limit ?? this.shared.options.pageSize,
     };
   }
 
@@ -613,6 +636,26 @@ export class FcpClient {
   private async optionalProject(project: string | undefined, options: RequestOptions): Promise<string | undefined> {
     if (!project && !this.shared.options.project) return undefined;
     return this.resolveProjectFid(project, options);
+  }
+
+  private bidPoller(project: string | undefined): BidPoller {
+    const key = project ?? "";
+    let poller = this.shared.bidPollers.get(key);
+    if (!poller) {
+      // Like the cache: the poller serves every waiter of this client, with the client's own settings.
+      const configured = new FcpClient(this.shared.options, this.shared, {});
+      const limit = this.shared.options.pollPageSize ?? 1000;
+      const cache = this.bidCache(project);
+      poller = new BidPoller({
+        listBids: () => configured.listBids({ project, limit }).toArray(),
+        listInstances: () => configured.listInstances({ project, limit }).toArray(),
+        intervalMs: () => this.shared.options.pollIntervalMs ?? 5000,
+        onBids: (bids) => bids.forEach((b) => cache.put(b)),
+        now: () => this.shared.clock.now(),
+      });
+      this.shared.bidPollers.set(key, poller);
+    }
+    return poller;
   }
 
   private bidCache(project: string | undefined): BidCache {

@@ -56,7 +56,7 @@ export function connectionFor(overrides: ResourceEndpoint): FcpConnection {
       suggestions: ["Run `pulumi config set fcp:project <name-or-fid>`, or set FCP_PROJECT."],
     });
   }
-  const client = sharedFcpClient({ apiKey, apiUrl: config.apiUrl, project: config.project, region: config.region });
+  const client = sharedFcpClient({ apiKey, apiUrl: config.apiUrl, project: config.project, region: config.region, pollIntervalMs: pollIntervalMs() });
   return { client, project: config.project, region: config.region };
 }
 

@@ -21,7 +21,6 @@ import {
   spotBidInputsSchema,
   type KnownSpotBidInputs,
 } from "./spot-bid-inputs";
-import { pollUntil } from "./wait";
 
 
 export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
@@ -109,13 +108,19 @@ export async function remove(id: string, props: Props): Promise<void> {
   await settings.client.cancelBid(id);
   // Cancelled is not gone: the bill stops when the instances are terminated.
   const deadlineMs = 10 * 60_000;
-  const outcome = await pollUntil(async () => {
-    const live = (await instancesOf(settings, id)).filter((i) => i.status !== "terminated");
-    return { done: live.length === 0, value: live };
-  }, deadlineMs);
+  const live = (s: { instances: Instance[] } | undefined) => (s?.instances ?? []).filter((i) => i.status !== "terminated");
+  let outcome: { done: boolean; snapshot?: { instances: Instance[] } };
+  try {
+    outcome = await settings.client.waitForBid(id, { deadlineMs, until: (s) => live(s).length === 0 });
+  } catch (e) {
+    // A bid no longer listed has no instances left to bill.
+    if (e instanceof ResourceNotFoundError) return;
+    throw e;
+  }
   if (!outcome.done) {
+    const running = live(outcome.snapshot);
     throw new FlowError(
-      `Bid ${id} is cancelled but ${outcome.value.length} instance(s) still run after ${deadlineMs / 60_000} minutes: ${outcome.value
+      `Bid ${id} is cancelled but ${running.length} instance(s) still run after ${deadlineMs / 60_000} minutes: ${running
         .map((i) => `${i.fid} (${i.status})`)
         .join(", ")}.`,
       { suggestions: ["Run `pulumi destroy` again to re-check, or contact FCP support if they keep running."] },
@@ -167,20 +172,22 @@ async function waitReady(
 ): Promise<{ bid: Bid; instances: Instance[] }> {
   if (args.waitFor === "none" || args.paused) return { bid: created, instances: [] };
   let sawAllocated = false;
-  const outcome = await pollUntil(
-    async () => {
-      const bid = await settings.client.getBid(created.fid, { maxAgeMs: 0 });
-      const instances = bid.status === "pending" ? [] : await instancesOf(settings, created.fid);
+  const isFailed = (bid: Bid) => TERMINAL_BID_STATUSES.includes(bid.status) || (sawAllocated && bid.status === "pending");
+  // One poller serves every bid this plugin waits for: a round is one bid listing and one
+  // instance listing, whatever the number of bids (fcp-client/bid-poller.ts).
+  const outcome = await settings.client.waitForBid(created.fid, {
+    deadlineMs: args.readyTimeoutMinutes * 60_000,
+    until: ({ bid, instances }) => {
       const allocated = ["allocated", "running"].includes(bid.status) && instances.length >= args.instanceQuantity;
       // Back to pending after the auction gave it instances: preempted by a price rise.
-      const failed = TERMINAL_BID_STATUSES.includes(bid.status) || (sawAllocated && bid.status === "pending");
+      const failed = isFailed(bid);
       sawAllocated ||= ["provisioning", "allocated", "running"].includes(bid.status);
-      const done = failed || (args.waitFor === "allocated" ? allocated : bid.status === "running" && allocated);
-      return { done, value: { bid, instances, failed } };
+      return failed || (args.waitFor === "allocated" ? allocated : bid.status === "running" && allocated);
     },
-    args.readyTimeoutMinutes * 60_000,
-  );
-  const { bid, instances, failed } = outcome.value;
+  });
+  const last = outcome.snapshot ?? { bid: created, instances: [] };
+  const failed = isFailed(last.bid);
+  const { bid, instances } = last;
   if (outcome.done && !failed) return { bid, instances };
   const why = failed
     ? bid.status === "pending"
