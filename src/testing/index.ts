@@ -1,5 +1,5 @@
 // `pulumi-fcp/testing`: run Pulumi programs end to end in tests, without the Pulumi CLI.
-export { LocalEngine } from "./local-engine";
+export { LocalEngine, defaultParallel } from "./local-engine";
 export type { LocalEngineOptions, UpOptions } from "./local-engine";
 export type { PulumiProgram } from "./program-runner";
 export type { ConfigMap, ConfigValue } from "./config";

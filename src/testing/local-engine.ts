@@ -1,6 +1,7 @@
 // LocalEngine: preview, up, refresh and destroy of a Pulumi program without the Pulumi CLI, with
 // every dynamic resource handled by the real dynamic-provider plugin and every policy pack by
 // the real policy analyzer, over gRPC.
+import * as os from "node:os";
 import * as path from "node:path";
 import { z } from "zod";
 import { providerConfigArgs, resolveConfig, type ConfigMap, type ResolvedConfig } from "./config";
@@ -59,7 +60,7 @@ export interface LocalEngineOptions {
   policyPackConfig?: Record<string, PolicyPackConfig>;
   /**
    * Resource operations allowed to run at once (`--parallel`).
-   * @default 10
+   * @default - the Pulumi CLI's default: PULUMI_PARALLEL, else 4 × CPUs (`defaultParallel`)
    */
   parallel?: number;
   /**
@@ -131,6 +132,18 @@ type Kind = OperationResult["kind"];
 type Busy = Kind | "read";
 
 /**
+ * What `pulumi up --parallel` defaults to, so LocalEngine measures what CLI users get: PULUMI_PARALLEL
+ * when set to a positive number, else 4 × the CPUs Go may use (GOMAXPROCS, which defaults to the
+ * CPU count). Source: pkg/cmd/pulumi/operations/up.go `defaultParallel()` in pulumi v3.276.0.
+ */
+export function defaultParallel(env: NodeJS.ProcessEnv = process.env, cpus = os.availableParallelism()): number {
+  const fromEnv = Number(env.PULUMI_PARALLEL);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return Math.min(fromEnv, 2 ** 31 - 1);
+  const gomaxprocs = Number(env.GOMAXPROCS);
+  return 4 * (Number.isInteger(gomaxprocs) && gomaxprocs > 0 ? gomaxprocs : cpus);
+}
+
+/**
  * Runs Pulumi programs end to end without the Pulumi CLI: a test engine, not a replacement for
  * the CLI. Dynamic resources go through the real `@pulumi/pulumi` dynamic-provider plugin (one
  * process per engine), policy packs through the real analyzer; state is a local JSON file with
@@ -186,7 +199,7 @@ export class LocalEngine {
     this.organization = options.organization ?? "organization";
     this.cwd = path.resolve(options.cwd ?? process.cwd());
     this.stateFile = path.resolve(this.cwd, options.stateFile);
-    this.parallel = options.parallel ?? 10;
+    this.parallel = options.parallel ?? defaultParallel();
     this.config = resolveConfig(options.project, options.config);
     this.pluginContext = {
       env: { ...process.env, ...options.env },
