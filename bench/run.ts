@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<BenchResult[]> }>> 
   emulator: () => import("./emulator.bench"),
   startup: () => import("./startup.bench"),
   provider: () => import("./provider.bench"),
+  scale: () => import("./scale.bench"),
 };
 
 async function main(): Promise<number> {

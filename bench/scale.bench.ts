@@ -1,0 +1,154 @@
+// Scale (issue 18) and the cost of waiting (issue 12): stacks of 32 and 256 SpotBids, and 32
+// single-node Tasks, through LocalEngine and the real plugin against the emulator with a real
+// provisioning delay. Every figure is a ratio measured in this run.
+import * as pulumi from "@pulumi/pulumi";
+import { readFileSync, readdirSync } from "node:fs";
+import { SpotBid } from "../src/resources/spot-bid";
+import { SshKey } from "../src/resources/ssh-key";
+import { Task } from "../src/resources/task";
+import { fcpStack, type FcpStack } from "../test/fixtures/resources/fcp-stack";
+import { defaultParallel } from "../src/testing";
+import type { BenchResult } from "./bench-result";
+
+const PROVISION_S = 5;
+const POLL_MS = 500;
+const A100 = "it_MsIRhxj3ccyVWGfP";
+
+function bidsProgram(n: number) {
+  return async () => {
+    const key = new SshKey("ops");
+    const bids = Array.from({ length: n }, (_, i) => new SpotBid(`worker-${i}`, {
+      instanceType: "a100", limitPrice: 5, instanceQuantity: 1, sshKeyIds: [key.keyId], startupScript: "#!/bin/bash\necho hello\n",
+    }));
+    return { running: pulumi.all(bids.map((b) => b.status)).apply((s) => s.filter((x) => x === "running").length) };
+  };
+}
+
+function tasksProgram(n: number) {
+  return async () => {
+    const tasks = Array.from({ length: n }, (_, i) => new Task(`job-${i}`, {
+      instanceType: "a100", maxPricePerHour: 5, maxRunTimeHours: 1, shell: "echo hello", uploadCode: false,
+    }));
+    return { n: tasks.length };
+  };
+}
+
+/** Resident-set high-water mark (VmHWM) of the dynamic-provider plugin this process started, in MiB. */
+function pluginPeakRssMiB(): number | undefined {
+  let best: number | undefined;
+  for (const pid of readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]);
+      if (ppid !== process.pid) continue;
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+      if (!/pulumi-resource|dynamic|provider/i.test(cmd)) continue;
+      const kb = Number(/^VmHWM:\s+(\d+)/m.exec(status)?.[1]);
+      if (Number.isFinite(kb)) best = Math.max(best ?? 0, kb / 1024);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return best;
+}
+
+async function stack(n: number, parallel: number): Promise<FcpStack> {
+  const s = await fcpStack({
+    emulator: { provisionSeconds: PROVISION_S, seed: 18, instances: "none" },
+    engine: { parallel, env: { FCP_POLL_INTERVAL_MS: String(POLL_MS) } },
+  });
+  await s.emulator.admin.setMarket({ instance_type: A100, region: "us-central1-a", price: "$2.40", capacity: n * 2 });
+  return s;
+}
+
+interface Measured {
+  /** The whole `up`, with the plugin already running (a preview started it). */
+  upRatio: number;
+  /** From the first bid placed until the last is running: the part the provider controls. */
+  placedToRunningRatio: number;
+  requestsPerPoll: number;
+  requestsPerBidPerMinute: number;
+  destroyRatio: number;
+  rssMiB?: number;
+}
+
+const posts = (s: FcpStack) => s.emulator.admin.requests().counts["POST /v2/spot/bids"] ?? 0;
+
+async function measure(n: number, parallel: number, program: () => Promise<Record<string, unknown>>): Promise<Measured> {
+  const s = await stack(n, parallel);
+  try {
+    await s.engine.preview(program);
+    s.emulator.admin.clearRequests();
+    const t0 = performance.now();
+    let firstPostMs: number | undefined;
+    const up = s.engine.up(program);
+    // Bench only: sample the emulator's counters every 20 ms to time the first and last placement.
+    while (posts(s) < Math.min(n, parallel)) {
+      if (firstPostMs === undefined && posts(s) > 0) firstPostMs = performance.now();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    firstPostMs ??= performance.now();
+    // The steady wait: from the last bid placed until the first runs, only polls are sent.
+    s.emulator.admin.clearRequests();
+    const w0 = performance.now();
+    await new Promise((r) => setTimeout(r, 2_000));
+    const window = s.emulator.admin.requests();
+    const windowMs = performance.now() - w0;
+    const gets = (window.counts["GET /v2/spot/bids"] ?? 0) + (window.counts["GET /v2/instances"] ?? 0);
+    await up;
+    const upEnd = performance.now();
+    const rssMiB = pluginPeakRssMiB();
+    const d0 = performance.now();
+    await s.engine.destroy();
+    const destroyMs = performance.now() - d0;
+    // One cancel round trip: destroying a stack of one bid through the same engine and plugin.
+    await s.engine.up(bidsProgram(1));
+    const c0 = performance.now();
+    await s.engine.destroy();
+    const cancelMs = performance.now() - c0;
+    return {
+      upRatio: (upEnd - t0) / (PROVISION_S * 1000),
+      placedToRunningRatio: (upEnd - firstPostMs) / (PROVISION_S * 1000),
+      requestsPerPoll: gets / (windowMs / POLL_MS),
+      requestsPerBidPerMinute: (gets / n) * (60_000 / windowMs),
+      destroyRatio: destroyMs / cancelMs,
+      rssMiB,
+    };
+  } finally {
+    await s.close();
+  }
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  // Before the poller (issue 18): 32 bids, parallel 64, 5 s provisioning, 0.5 s polls took 8.9 s
+  // (1.78x) and 586 requests; each waiting bid listed bids and instances on its own schedule.
+  const naivePerBidPerMinute = 2 * (60_000 / POLL_MS);
+  let rss32: number | undefined;
+  for (const n of [32, 256]) {
+    const m = await measure(n, n + 1, bidsProgram(n));
+    if (n === 32) rss32 = m.rssMiB;
+    results.push(
+      { name: `${n} bids: up ÷ provisioning time (--parallel ${n + 1}, plugin warm)`, value: m.upRatio, unit: "x", target: "≤ 1.2", ok: m.upRatio <= 1.2 },
+      { name: `${n} bids: first bid placed → all running ÷ provisioning time`, value: m.placedToRunningRatio, unit: "x", target: "≤ 1.2", ok: m.placedToRunningRatio <= 1.2 },
+      { name: `${n} bids: API requests per poll interval while waiting`, value: m.requestsPerPoll, unit: "requests", target: "≤ 3", ok: m.requestsPerPoll <= 3 },
+      { name: `${n} bids: destroy ÷ destroy of one bid`, value: m.destroyRatio, unit: "x" },
+    );
+    if (m.rssMiB !== undefined) results.push({ name: `${n} bids: provider plugin peak RSS per 100 bids`, value: (m.rssMiB * 100) / n, unit: "MiB" });
+    if (n === 256 && rss32 !== undefined && m.rssMiB !== undefined) {
+      results.push({ name: "provider plugin RSS growth per 100 bids (32 → 256)", value: ((m.rssMiB - rss32) * 100) / (256 - 32), unit: "MiB" });
+    }
+  }
+  const cli = defaultParallel();
+  const d = await measure(32, cli, bidsProgram(32));
+  results.push({ name: `32 bids: up ÷ provisioning time (CLI default --parallel ${cli})`, value: d.upRatio, unit: "x", target: `floor ${Math.ceil(32 / cli)} (waves of ${cli})` });
+
+  // Issue 12, item 6: 32 single-node Tasks (an SSH key and a bid each).
+  const t = await measure(32, 3 * 32 + 1, tasksProgram(32));
+  results.push(
+    { name: "32 tasks: up ÷ provisioning delay", value: t.upRatio, unit: "x", target: "floor 1.0" },
+    { name: "32 tasks: API requests per bid per minute while waiting", value: t.requestsPerBidPerMinute, unit: "req/bid/min", target: `< ${naivePerBidPerMinute} (one bid + one instance listing per bid per poll)`, ok: t.requestsPerBidPerMinute < naivePerBidPerMinute },
+    { name: "32 tasks: destroy ÷ destroy of one bid", value: t.destroyRatio, unit: "x" },
+  );
+  return results;
+}
