@@ -150,7 +150,7 @@ describe("requests conform to the live OpenAPI description", () => {
     const core = { project: "proj_1", region: "us-central1-a", instanceType: "it_1", limitPrice: "$1.00", instanceQuantity: 1, name: "b" };
     const launch = { sshKeys: [], startupScript: "", volumes: [] };
     const asQuery = (q: Record<string, unknown>) =>
-      new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+      new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]));
     const seed = [
       { method: "POST", path: "/v2/spot/bids", query: new URLSearchParams(), body: createBidBody("seed", core, launch) },
       { method: "POST", path: "/v2/volumes", query: new URLSearchParams(), body: createVolumeBody("seed", { name: "d", sizeGb: 1, interface: "block", project: "proj_1", region: "r" }) },
