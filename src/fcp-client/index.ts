@@ -14,3 +14,6 @@ export * from "../fcp-api/builtin-catalog";
 export * from "./config";
 export * from "./client-registry";
 export { BID_STATUSES, INSTANCE_STATUSES, TERMINAL_BID_STATUSES } from "../fcp-api/schemas/status";
+export { DIALECTS, DIALECT_SETTINGS, errorBodyDialect } from "./dialect";
+export type { Dialect, DialectSetting } from "./dialect";
+export { STARTUP_SCRIPT_MAX_CHARS } from "../fcp-api/limits";
