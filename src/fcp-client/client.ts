@@ -272,7 +272,7 @@ export class FcpClient {
     const res = await this.call({ method: "GET", path: "/v2/me" }, options, true);
     const wrapped = z.object({ data: userWire }).safeParse(res.body);
     const u = wrapped.success ? wrapped.data.data : parse(userWire, res.body, "GET /v2/me");
-    return { fid: u.fid ?? u.id ?? u.user_id, username: u.username, email: u.email };
+    return { fid: u.fid ?? u.id ?? u.user_id, username: u.username ?? u.user_name ?? undefined, email: u.email };
   }
 
   // --- Instance types and availability ----------------------------------------------------

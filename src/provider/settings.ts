@@ -6,6 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { FcpClient } from "../fcp-client/client";
 import { sharedFcpClient } from "../fcp-client/client-registry";
 import { loadConfig, requireApiKey, type FlowConfigInput } from "../fcp-client/config";
+import { parseDialectSetting } from "../fcp-client/dialect";
 import { ValidationError } from "../fcp-api/errors";
 
 const CONFIG_KEYS = { apiKey: "fcp:apiKey", apiUrl: "fcp:apiUrl", project: "fcp:project", region: "fcp:region", dialect: "fcp:dialect" } as const;
@@ -48,7 +49,7 @@ export function settingsFor(overrides: ResourceEndpoint): ResolvedSettings {
     apiUrl: overrides.apiUrl ?? stackConfig.apiUrl,
     project: overrides.project ?? stackConfig.project,
     region: stackConfig.region,
-    dialect: stackConfig.dialect,
+    dialect: stackConfig.dialect === undefined ? undefined : parseDialectSetting(stackConfig.dialect, "The stack config fcp:dialect"),
   });
   const apiKey = requireApiKey(config);
   if (!config.project) {
