@@ -289,13 +289,15 @@ export class FcpClient {
   async getInstanceTypeCatalog(options: RequestOptions = {}): Promise<InstanceType[]> {
     const cfg = this.shared.options.instanceTypes;
     if (cfg?.useBuiltin ?? useBuiltinInstanceMappings(this.shared.options.env ?? process.env)) return [...BUILTIN_CATALOG];
-    // The cached listing serves every caller, so it runs with the client's own settings.
-    const configured = new FcpClient(this.shared.options, this.shared, {});
-    this.shared.catalog ??= new InstanceTypeCatalog({
-      ttlMs: cfg?.catalogTtlMs,
-      now: () => this.shared.clock.now(),
-      list: () => configured.listInstanceTypes(),
-    });
+    if (!this.shared.catalog) {
+      // The cached listing serves every caller, so it runs with the client's own settings.
+      const configured = new FcpClient(this.shared.options, this.shared, {});
+      this.shared.catalog = new InstanceTypeCatalog({
+        ttlMs: cfg?.catalogTtlMs,
+        now: () => this.shared.clock.now(),
+        list: () => configured.listInstanceTypes(),
+      });
+    }
     if (options.signal?.aborted) throw options.signal.reason;
     return this.shared.catalog.get();
   }
