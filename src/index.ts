@@ -14,6 +14,7 @@ export { FcpClient, type FcpClientOptions, type GetBidOptions } from "./fcp-clie
 export { closeSharedFcpClients } from "./fcp-client/client-registry";
 export { loadConfig, type FlowConfig, type FlowConfigInput, CONFIG_ENV_VARS } from "./fcp-client/config";
 export { DEFAULT_API_URL } from "./fcp-client/http";
+export { DIALECTS, DIALECT_SETTINGS, type Dialect, type DialectSetting } from "./fcp-client/dialect";
 
 // Errors: every failure is a FlowError with suggestions; catch the classes by kind.
 export {

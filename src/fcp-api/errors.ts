@@ -88,7 +88,7 @@ export class ResourceNotFoundError extends FlowError {
   }
 }
 
-/** A bid does not exist (the seed's SDK calls this `TaskNotFoundError`; here "Task" is our construct). */
+/** A bid does not exist (the seed's SDK calls this `BidNotFoundError`; here "Task" is our construct). */
 export class BidNotFoundError extends ResourceNotFoundError {}
 
 export interface FieldError {

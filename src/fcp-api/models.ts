@@ -86,6 +86,8 @@ export interface Bid {
   instances?: string[];
   createdAt?: string;
   updatedAt?: string;
+  /** When the bid stopped (live service). */
+  deactivatedAt?: string;
 }
 
 export interface Instance {
@@ -123,6 +125,8 @@ export interface SshKey {
   publicKey?: string;
   /** Only on the create response, and only when the server generated the pair. */
   privateKey?: string;
+  /** Live service: a required key is added to every bid of the project (false on the seed). */
+  required: boolean;
   createdAt?: string;
 }
 
@@ -163,12 +167,14 @@ export interface CreateBidInput {
   volumes?: string[];
 }
 
-/** `PATCH`: only the limit price and the paused flag can change on a bid. */
+/** `PATCH`: only the limit price and the paused flag can change on a bid (and, live, its volumes). */
 export interface UpdateBidInput {
   limitPriceCents?: number;
   /** Dollars (`12.5`) or a dollar string (`"$12.50"`). */
   limitPrice?: number | string;
   paused?: boolean;
+  /** Volume FIDs; the live (mithril) API only. */
+  volumes?: string[];
 }
 
 export interface CreateVolumeInput {
@@ -190,6 +196,12 @@ export interface CreateSshKeyInput {
   publicKey?: string;
   /** @default - the client's project */
   project?: string;
+  /**
+   * Live service only: add this key to every bid of the project (project admins only).
+   *
+   * @default false
+   */
+  required?: boolean;
 }
 
 export interface ListBidsFilter {
@@ -203,9 +215,10 @@ export interface ListBidsFilter {
   limit?: number;
 }
 
-export interface ListInstancesFilter extends ListBidsFilter {
+export interface ListInstancesFilter extends Omit<ListBidsFilter, "status"> {
   /** Only the instances of this bid. */
   bid?: string;
+  status?: InstanceStatus;
 }
 
 export interface SpotAvailabilityFilter {

@@ -1,6 +1,6 @@
-// There is no single-bid GET: a lookup is a listing. Many concurrent `getBid` calls therefore
-// share one listing (single-flight) and a short-TTL cache, which this client's own creates,
-// updates and cancels write through.
+// The seed has no single-bid GET (and the live service's may be missing): a lookup is then a
+// listing. Many concurrent `getBid` calls therefore share one listing (single-flight) and a
+// short-TTL cache, which this client's own creates, updates, cancels and single GETs write through.
 import { BidNotFoundError } from "../fcp-api/errors";
 import type { Bid } from "../fcp-api/models";
 
@@ -58,7 +58,12 @@ export class BidCache {
     throw this.notFound(fid);
   }
 
-  /** Write-through of a bid this client just created or updated. */
+  /** The cached bid when younger than `maxAgeMs`, without listing. */
+  peek(fid: string, maxAgeMs = this.options.ttlMs): Bid | undefined {
+    return this.lookup(fid, this.options.now(), maxAgeMs);
+  }
+
+  /** Write-through of a bid this client just created, updated or fetched alone. */
   put(bid: Bid): void {
     this.entries.set(bid.fid, { bid, at: this.options.now() });
   }

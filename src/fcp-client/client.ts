@@ -1,5 +1,6 @@
 // The typed FCP v2 client: every endpoint of the seed, camelCase models, retries for safe
-// requests, safe creates, pagination, a shared bid lookup cache and a concurrency cap.
+// requests, safe creates, pagination, a shared bid lookup cache and a concurrency cap. Requests
+// are shaped in the dialect in force (`dialect.ts`, `wire.ts`): the seed's or the live service's.
 import { randomBytes } from "node:crypto";
 import type { Dispatcher } from "undici";
 import { z } from "zod";
@@ -7,8 +8,10 @@ import { BidCache } from "./bid-cache";
 import { BidPoller, type PollerStats, type BidWaitOptions, type BidWaitResult } from "./bid-poller";
 import { type FlowConfigInput, type LoadConfigContext, loadConfig, requireApiKey, resolveProjectFidIn } from "./config";
 import { createSafely } from "./create-safely";
-import { ProviderError, ResourceNotFoundError, ValidationError } from "../fcp-api/errors";
+import { type Dialect, DialectState, type DialectSetting } from "./dialect";
+import { APIError, ProviderError, ResourceNotFoundError, ValidationError } from "../fcp-api/errors";
 import { HttpTransport, type HttpRequest, type HttpResponse, type RequestStats } from "./http";
+import { InstanceTypeCatalog } from "./instance-type-catalog";
 import {
   BUILTIN_CATALOG,
   type InstanceTypeRequirements,
@@ -48,7 +51,8 @@ import { instanceTypeWire } from "../fcp-api/schemas/instance-type";
 import { projectWire } from "../fcp-api/schemas/project";
 import { createSshKeyRequestWire, sshKeyWire } from "../fcp-api/schemas/ssh-key";
 import { userWire } from "../fcp-api/schemas/user";
-import { createVolumeRequestWire, volumeWire } from "../fcp-api/schemas/volume";
+import { volumeWire } from "../fcp-api/schemas/volume";
+import { bidListQuery, createBidBody, createVolumeBody, instanceListQuery, updateBidBody } from "./wire";
 
 export interface FcpClientOptions {
   /** FCP API key; registered as a secret and never shown in any message. */
@@ -103,6 +107,14 @@ export interface FcpClientOptions {
   clock?: Partial<Clock>;
   /** An undici dispatcher to use instead of the client's own keep-alive Agent. */
   dispatcher?: Dispatcher;
+  /**
+   * Wire dialect: `seed` (the FCP v2 reference, the emulator's default), `mithril` (the live
+   * service's OpenAPI), or `auto`: start with `seed` and switch when a 422 comes back in the
+   * other dialect's error format, re-sending that one refused request in the new shape.
+   *
+   * @default "auto"
+   */
+  dialect?: DialectSetting;
 }
 
 export interface GetBidOptions extends RequestOptions {
@@ -116,13 +128,14 @@ interface SharedState {
   policy: RetryPolicy;
   options: FcpClientOptions;
   projects?: Promise<Project[]>;
-  catalog?: { at: number; value: Promise<InstanceType[]> };
+  catalog?: InstanceTypeCatalog;
   overrides?: Record<string, string>;
   bidCaches: Map<string, BidCache>;
   bidPollers: Map<string, BidPoller>;
+  dialect: DialectState;
+  /** False once the server showed it has no `GET /v2/spot/bids/{fid}` (404/405 for a listed bid). */
+  singleBidGet: boolean;
 }
-
-const DEFAULT_CATALOG_TTL_MS = 10 * 60_000;
 
 /**
  * Typed client of the FCP (ML Foundry) v2 API.
@@ -166,6 +179,8 @@ export class FcpClient {
         }),
         bidCaches: new Map(),
         bidPollers: new Map(),
+        dialect: new DialectState(options.dialect ?? "auto"),
+        singleBidGet: true,
       };
       this.defaults = { timeoutMs: options.timeoutMs, maxRetries: options.maxRetries };
     }
@@ -184,6 +199,7 @@ export class FcpClient {
     const { context, ...rest } = options;
     const config = loadConfig(explicit, context);
     return new FcpClient({
+      dialect: config.dialect,
       ...rest,
       apiKey: requireApiKey(config),
       apiUrl: config.apiUrl,
@@ -209,6 +225,16 @@ export class FcpClient {
 
   get region(): string | undefined {
     return this.shared.options.region;
+  }
+
+  /** The dialect requests are built in now (with `auto`, it changes on the first telling 422). */
+  get dialect(): Dialect {
+    return this.shared.dialect.dialect;
+  }
+
+  /** The configured dialect setting (`auto`, `seed` or `mithril`). */
+  get dialectSetting(): DialectSetting {
+    return this.shared.dialect.setting;
   }
 
   /** Attempts sent so far, by `METHOD path`. */
@@ -253,7 +279,7 @@ export class FcpClient {
     const res = await this.call({ method: "GET", path: "/v2/me" }, options, true);
     const wrapped = z.object({ data: userWire }).safeParse(res.body);
     const u = wrapped.success ? wrapped.data.data : parse(userWire, res.body, "GET /v2/me");
-    return { fid: u.fid ?? u.id ?? u.user_id, username: u.username, email: u.email };
+    return { fid: u.fid ?? u.id ?? u.user_id, username: u.username ?? u.user_name ?? undefined, email: u.email };
   }
 
   // --- Instance types and availability ----------------------------------------------------
@@ -270,16 +296,17 @@ export class FcpClient {
   async getInstanceTypeCatalog(options: RequestOptions = {}): Promise<InstanceType[]> {
     const cfg = this.shared.options.instanceTypes;
     if (cfg?.useBuiltin ?? useBuiltinInstanceMappings(this.shared.options.env ?? process.env)) return [...BUILTIN_CATALOG];
-    const ttl = cfg?.catalogTtlMs ?? DEFAULT_CATALOG_TTL_MS;
-    const now = this.shared.clock.now();
-    const cached = this.shared.catalog;
-    if (cached && now - cached.at <= ttl) return cached.value;
-    const value = this.listInstanceTypes(options);
-    this.shared.catalog = { at: now, value };
-    value.catch(() => {
-      if (this.shared.catalog?.value === value) this.shared.catalog = undefined;
-    });
-    return value;
+    if (!this.shared.catalog) {
+      // The cached listing serves every caller, so it runs with the client's own settings.
+      const configured = new FcpClient(this.shared.options, this.shared, {});
+      this.shared.catalog = new InstanceTypeCatalog({
+        ttlMs: cfg?.catalogTtlMs,
+        now: () => this.shared.clock.now(),
+        list: () => configured.listInstanceTypes(),
+      });
+    }
+    if (options.signal?.aborted) throw options.signal.reason;
+    return this.shared.catalog.get();
   }
 
   /** Any accepted spelling (`a100`, `2xa100`, `a100-80gb.sxm.1x`, `it_...`, an override) to a catalog entry. */
@@ -321,7 +348,8 @@ export class FcpClient {
 
   /**
    * `POST /v2/spot/bids`. The instance type may be any accepted spelling; it is sent as a FID.
-   * Never creates two bids: see `createSafely`.
+   * The project's required SSH keys are added to the bid's keys. Never creates two bids: see
+   * `createSafely`, and `DialectState.switchOn` for the one re-send after a dialect switch.
    */
   async createBid(input: CreateBidInput, options: RequestOptions = {}): Promise<Bid> {
     const region = input.region ?? this.shared.options.region;
@@ -337,26 +365,42 @@ export class FcpClient {
       this.resolveProjectFid(input.project, options),
       this.resolveInstanceType(input.instanceType, options),
     ]);
+    const required = await this.requiredSshKeys({ project }, options);
+    const sshKeys = [...new Set([...(input.sshKeys ?? []), ...required])];
+    // The limits both dialects share (name, price, quantity) are checked once, before any send.
     const wire = validateRequest(createBidRequestWire, {
       project,
       region,
       instance_type: instanceType.fid,
       limit_price: formatPrice(limitPriceCents),
-      ssh_keys: input.sshKeys ?? [],
+      ssh_keys: sshKeys,
       startup_script: input.startupScript ?? "",
       volumes: input.volumes ?? [],
       name,
       instance_quantity: input.instanceQuantity ?? 1,
     });
-    const bid = await this.createOnce(
-      "bid",
+    const core = {
+      project,
+      region,
+      instanceType: wire.instance_type,
+      limitPrice: wire.limit_price,
+      instanceQuantity: wire.instance_quantity,
       name,
-      { method: "POST", path: "/v2/spot/bids", body: wire },
-      options,
-      (body) => toBid(parse(bidWire, unwrapData(body), "POST /v2/spot/bids")),
-      async () => (await this.listBids({ project }, options)).filter((b) => b.name === name),
-      (b) => b.instanceType === instanceType.fid && (!b.region || b.region === region),
-      (b) => b.createdAt,
+    };
+    const launch = { sshKeys: wire.ssh_keys, startupScript: wire.startup_script, volumes: wire.volumes ?? [] };
+    const bid = await this.inDialect(
+      (dialect) => ({ method: "POST", path: "/v2/spot/bids", body: createBidBody(dialect, core, launch) }),
+      (req) =>
+        this.createOnce(
+          "bid",
+          name,
+          req,
+          options,
+          (body) => toBid(parse(bidWire, unwrapData(body), "POST /v2/spot/bids")),
+          async () => (await this.listBids({ project }, options)).filter((b) => b.name === name),
+          (b) => b.instanceType === instanceType.fid && (!b.region || b.region === region),
+          (b) => b.createdAt,
+        ),
     );
     this.bidCache(project).put(bid);
     return bid;
@@ -364,19 +408,53 @@ export class FcpClient {
 
   /**
    * `GET /v2/spot/bids`, every page: `await client.listBids()` for an array, or
-   * `for await (const bid of client.listBids())` to stream.
+   * `for await (const bid of client.listBids())` to stream. A status filter is also applied
+   * here, since the live service's status enum cannot express every status.
    */
   listBids(filter: ListBidsFilter = {}, options: RequestOptions = {}): PagedList<Bid> {
-    return this.paged("/v2/spot/bids", bidWire, () => this.filterQuery(filter, options), options, toBid);
+    return this.paged(
+      "/v2/spot/bids",
+      bidWire,
+      async (dialect) =>
+        bidListQuery(dialect, {
+          project: await this.optionalProject(filter.project, options),
+          instanceType: filter.instanceType,
+          region: filter.region,
+          status: filter.status,
+          pageSize: filter.limit ?? this.shared.options.pageSize,
+        }),
+      options,
+      toBid,
+      (b) => filter.status === undefined || b.status === filter.status,
+    );
   }
 
   /**
-   * One bid by FID. There is no single-bid GET, so lookups share listings: concurrent calls join
-   * one listing, and bids listed within `maxAgeMs` are served from the cache.
+   * One bid by FID. On the live dialect `GET /v2/spot/bids/{fid}` is asked first; the seed has no
+   * single-bid GET, so there (and where the server answers 404/405) lookups share listings:
+   * concurrent calls join one listing, and bids listed within `maxAgeMs` are served from the cache.
    */
   async getBid(fid: string, options: GetBidOptions = {}): Promise<Bid> {
     const project = await this.optionalProject(undefined, options);
-    return this.bidCache(project).get(fid, options.maxAgeMs, options.signal);
+    const cache = this.bidCache(project);
+    const cached = cache.peek(fid, options.maxAgeMs);
+    if (cached) return cached;
+    if (this.dialect !== "mithril" || !this.shared.singleBidGet) return cache.get(fid, options.maxAgeMs, options.signal);
+    const path = `/v2/spot/bids/${encodeURIComponent(fid)}`;
+    try {
+      const res = await this.call({ method: "GET", path }, options, true);
+      const bid = toBid(parse(bidWire, unwrapData(res.body), `GET ${path}`));
+      cache.put(bid);
+      return bid;
+    } catch (e) {
+      const status = e instanceof APIError || e instanceof ResourceNotFoundError ? e.statusCode : undefined;
+      if (status !== 404 && status !== 405) throw e;
+      if (status === 405) this.shared.singleBidGet = false;
+    }
+    const listed = await cache.get(fid, 0, options.signal);
+    // Listed, yet 404 from the single GET: the server has no such endpoint; stop asking it.
+    this.shared.singleBidGet = false;
+    return listed;
   }
 
   /**
@@ -395,21 +473,29 @@ export class FcpClient {
     return { ...poller.stats, waiting: poller.waiting };
   }
 
-  /** `PATCH /v2/spot/bids/{fid}`: only the limit price and the paused flag can change. */
+  /**
+   * `PATCH /v2/spot/bids/{fid}`: the limit price and the paused flag; on the live dialect also
+   * the volumes. Nothing else on a bid can change.
+   */
   async updateBid(fid: string, input: UpdateBidInput, options: RequestOptions = {}): Promise<Bid> {
     const cents = priceInput(input.limitPriceCents, input.limitPrice, "limitPrice", false);
     const wire = validateRequest(updateBidRequestWire, {
       limit_price: cents === undefined ? undefined : formatPrice(cents),
       paused: input.paused,
+      volumes: input.volumes,
     });
-    if (wire.limit_price === undefined && wire.paused === undefined) {
-      throw new ValidationError("updateBid needs limitPrice or paused; nothing else on a bid can change.", {
+    if (wire.limit_price === undefined && wire.paused === undefined && wire.volumes === undefined) {
+      throw new ValidationError("updateBid needs limitPrice, paused or volumes; nothing else on a bid can change.", {
         field: "limitPrice",
         suggestions: ["To change anything else, cancel the bid and create a new one."],
       });
     }
     const path = `/v2/spot/bids/${encodeURIComponent(fid)}`;
-    const res = await this.call({ method: "PATCH", path, body: stripUndefined(wire) }, options, true);
+    const patch = { limitPrice: wire.limit_price, paused: wire.paused, volumes: wire.volumes };
+    const res = await this.inDialect(
+      (dialect) => ({ method: "PATCH", path, body: updateBidBody(dialect, patch) }),
+      (req) => this.call(req, options, true),
+    );
     const project = await this.optionalProject(undefined, options);
     const cache = this.bidCache(project);
     const parsed = bidWire.safeParse(unwrapData(res.body));
@@ -435,14 +521,35 @@ export class FcpClient {
 
   // --- Instances ----------------------------------------------------------------------------
 
-  /** `GET /v2/instances`, every page (awaitable and async-iterable). */
+  /**
+   * `GET /v2/instances`, every page (awaitable and async-iterable). The bid and status filters
+   * are also applied here, so a server that ignores one still gives the right answer.
+   */
   listInstances(filter: ListInstancesFilter = {}, options: RequestOptions = {}): PagedList<Instance> {
-    return this.paged("/v2/instances", instanceWire, () => this.filterQuery(filter, options), options, (i) => i);
+    return this.paged(
+      "/v2/instances",
+      instanceWire,
+      async (dialect) =>
+        instanceListQuery(dialect, {
+          project: await this.optionalProject(filter.project, options),
+          instanceType: filter.instanceType,
+          region: filter.region,
+          bid: filter.bid,
+          instanceStatus: filter.status,
+          pageSize: filter.limit ?? this.shared.options.pageSize,
+        }),
+      options,
+      (i) => i,
+      (i) => (!filter.bid || i.bid === undefined || i.bid === filter.bid) && (!filter.status || i.status === filter.status),
+    );
   }
 
   // --- Volumes ------------------------------------------------------------------------------
 
-  /** `POST /v2/volumes`, never duplicated (found by name after an ambiguous failure). */
+  /**
+   * `POST /v2/volumes`, never duplicated (found by name after an ambiguous failure). On the live
+   * dialect the name must be a DNS label (checked before sending).
+   */
   async createVolume(input: CreateVolumeInput, options: RequestOptions = {}): Promise<Volume> {
     const region = input.region ?? this.shared.options.region;
     if (!region) {
@@ -451,28 +558,23 @@ export class FcpClient {
     if (!Number.isInteger(input.sizeGb) || input.sizeGb < 1) {
       throw new ValidationError(`Volume size ${input.sizeGb} GB is invalid: use a whole number of at least 1.`, { field: "sizeGb" });
     }
-    const iface = input.interface ?? "block";
+    const fields = { name: input.name, sizeGb: input.sizeGb, interface: input.interface ?? "block", region };
+    // Checked before any network call, in the dialect in force.
+    createVolumeBody(this.dialect, { ...fields, project: "proj_unresolved" });
     const project = await this.resolveProjectFid(input.project, options);
-    const body = {
-      name: input.name,
-      size_gb: input.sizeGb,
-      interface: iface,
-      // The live service reads `disk_interface`; the seed reads `interface`. Both are sent.
-      disk_interface: iface === "file" ? "File" : "Block",
-      project,
-      region,
-    } as const;
-    // The request schema's limits (name length, size) are checked before anything is sent.
-    validateRequest(createVolumeRequestWire, body);
-    return this.createOnce(
-      "volume",
-      input.name,
-      { method: "POST", path: "/v2/volumes", body },
-      options,
-      (b) => toVolume(parse(volumeWire, unwrapData(b), "POST /v2/volumes")),
-      async () => (await this.listVolumes({ project }, options)).filter((v) => v.name === input.name),
-      (v) => (!v.region || v.region === region) && (!v.sizeGb || v.sizeGb === input.sizeGb),
-      (v) => v.createdAt,
+    return this.inDialect(
+      (dialect) => ({ method: "POST", path: "/v2/volumes", body: createVolumeBody(dialect, { ...fields, project }) }),
+      (req) =>
+        this.createOnce(
+          "volume",
+          input.name,
+          req,
+          options,
+          (b) => toVolume(parse(volumeWire, unwrapData(b), "POST /v2/volumes")),
+          async () => (await this.listVolumes({ project }, options)).filter((v) => v.name === input.name),
+          (v) => (!v.region || v.region === region) && (!v.sizeGb || v.sizeGb === input.sizeGb),
+          (v) => v.createdAt,
+        ),
     );
   }
 
@@ -502,18 +604,24 @@ export class FcpClient {
         suggestions: ["Leave publicKey out to have FCP generate a pair, or pass the contents of the .pub file."],
       });
     }
+    if (input.required && this.dialectSetting === "seed") throw requiredKeysNeedMithril();
     const project = await this.resolveProjectFid(input.project, options);
-    const body = validateRequest(createSshKeyRequestWire, { name: input.name, project, public_key: input.publicKey });
+    const body = validateRequest(createSshKeyRequestWire, { name: input.name, project, public_key: input.publicKey, required: input.required });
     const samePublicKey = (k: SshKey) => !input.publicKey || !k.publicKey || sameKey(k.publicKey, input.publicKey);
-    return this.createOnce(
-      "SSH key",
-      input.name,
-      { method: "POST", path: "/v2/ssh-keys", body: stripUndefined(body) },
-      options,
-      (b) => toSshKey(parse(sshKeyWire, unwrapData(b), "POST /v2/ssh-keys")),
-      async () => (await this.listSshKeys({ project }, options)).filter((k) => k.name === input.name),
-      samePublicKey,
-      (k) => k.createdAt,
+    return this.inDialect(
+      // The seed knows no `required`; it is only sent when asked for.
+      (dialect) => ({ method: "POST", path: "/v2/ssh-keys", body: stripUndefined(dialect === "mithril" ? body : { ...body, required: body.required || undefined }) }),
+      (req) =>
+        this.createOnce(
+          "SSH key",
+          input.name,
+          req,
+          options,
+          (b) => toSshKey(parse(sshKeyWire, unwrapData(b), "POST /v2/ssh-keys")),
+          async () => (await this.listSshKeys({ project }, options)).filter((k) => k.name === input.name),
+          samePublicKey,
+          (k) => k.createdAt,
+        ),
     );
   }
 
@@ -521,6 +629,27 @@ export class FcpClient {
   async listSshKeys(filter: { project?: string } = {}, options: RequestOptions = {}): Promise<SshKey[]> {
     const project = await this.optionalProject(filter.project, options);
     return this.listAll("/v2/ssh-keys", sshKeyWire, { project }, options, toSshKey);
+  }
+
+  /**
+   * FIDs of the project's required SSH keys (live service: admins mark them; the service expects
+   * them on every bid). A server without the flag, or without an SSH key listing, has none.
+   */
+  async requiredSshKeys(filter: { project?: string } = {}, options: RequestOptions = {}): Promise<string[]> {
+    try {
+      return (await this.listSshKeys(filter, options)).filter((k) => k.required).map((k) => k.fid);
+    } catch (e) {
+      if (e instanceof ResourceNotFoundError) return [];
+      throw e;
+    }
+  }
+
+  /** `PATCH /v2/ssh-keys/{fid}` (live service only): mark a key required for every bid, or not. */
+  async updateSshKey(fid: string, input: { required: boolean }, options: RequestOptions = {}): Promise<SshKey> {
+    if (this.dialectSetting === "seed") throw requiredKeysNeedMithril();
+    const path = `/v2/ssh-keys/${encodeURIComponent(fid)}`;
+    const res = await this.call({ method: "PATCH", path, body: { required: input.required } }, options, true);
+    return toSshKey(parse(sshKeyWire, unwrapData(res.body), `PATCH ${path}`));
   }
 
   /** `DELETE /v2/ssh-keys/{fid}`: true when deleted now, false when already gone. */
@@ -537,6 +666,25 @@ export class FcpClient {
       () => this.shared.transport.request({ ...req, timeoutMs: merged.timeoutMs, signal: merged.signal }),
       { policy, clock: this.shared.clock, idempotent, signal: merged.signal },
     );
+  }
+
+  /**
+   * Builds a request in the dialect in force and sends it. With `auto`, a 422 written in the
+   * other dialect's format switches the dialect, and the request is built again and sent once
+   * more, unless it comes out the same. The re-send is safe for creates: see
+   * `DialectState.switchOn`.
+   */
+  private async inDialect<T>(build: (dialect: Dialect) => HttpRequest | Promise<HttpRequest>, send: (req: HttpRequest) => Promise<T>): Promise<T> {
+    const first = await build(this.dialect);
+    try {
+      return await send(first);
+    } catch (e) {
+      const next = this.shared.dialect.switchOn(e);
+      if (next === undefined) throw e;
+      const again = await build(next);
+      if (JSON.stringify(again) === JSON.stringify(first)) throw e;
+      return send(again);
+    }
   }
 
   private async createOnce<T>(
@@ -590,37 +738,39 @@ export class FcpClient {
     }
   }
 
-  /** A listing of every page; `query` is resolved once, on the first page. */
+  /**
+   * A listing of every page; `query` is built once per dialect. Items failing `keep` are dropped
+   * (filters a server may not apply itself).
+   */
   private paged<W extends z.ZodTypeAny, T>(
     path: string,
     schema: W,
-    query: () => Promise<HttpRequest["query"]>,
+    query: (dialect: Dialect) => Promise<HttpRequest["query"]>,
     options: RequestOptions,
     map: (w: z.output<W>) => T,
+    keep: (t: T) => boolean = () => true,
   ): PagedList<T> {
     const pageSchema = pageOf(schema);
-    let resolved: Promise<HttpRequest["query"]> | undefined;
+    const resolved = new Map<Dialect, Promise<HttpRequest["query"]>>();
+    const queryIn = (dialect: Dialect) => {
+      let q = resolved.get(dialect);
+      if (!q) {
+        q = query(dialect);
+        resolved.set(dialect, q);
+      }
+      return q;
+    };
     return new PagedList<T>(
       async (cursor): Promise<Page<T>> => {
-        resolved ??= query();
-        const res = await this.call({ method: "GET", path, query: { ...(await resolved), next_cursor: cursor } }, options, true);
+        const res = await this.inDialect(
+          async (dialect) => ({ method: "GET", path, query: { ...(await queryIn(dialect)), next_cursor: cursor } }),
+          (req) => this.call(req, options, true),
+        );
         const page = parse(pageSchema, res.body, `GET ${path}`);
-        return { data: (page.data as Array<z.output<W>>).map(map), nextCursor: page.nextCursor };
+        return { data: (page.data as Array<z.output<W>>).map(map).filter(keep), nextCursor: page.nextCursor };
       },
       { maxPages: this.shared.options.maxPages, what: `GET ${path}` },
     );
-  }
-
-  /** The query of a filtered listing (bids, instances): project resolved, configured page size. */
-  private async filterQuery(filter: ListInstancesFilter, options: RequestOptions): Promise<HttpRequest["query"]> {
-    return {
-      project: await this.optionalProject(filter.project, options),
-      instance_type: filter.instanceType,
-      region: filter.region,
-      status: filter.status,
-      bid: filter.bid,
-      limit: filter.limit ?? this.shared.options.pageSize,
-    };
   }
 
   private listAll<W extends z.ZodTypeAny, T>(
@@ -699,6 +849,13 @@ function toVolume(v: z.output<typeof volumeWire>): Volume {
 
 function toSshKey(k: z.output<typeof sshKeyWire>): SshKey {
   return k;
+}
+
+function requiredKeysNeedMithril(): ValidationError {
+  return new ValidationError("Required SSH keys are a feature of the live (mithril) API; the FCP v2 reference has no `required` flag.", {
+    field: "required",
+    suggestions: ["Set dialect to auto or mithril (FCP_DIALECT) when talking to the live service, or leave `required` out."],
+  });
 }
 
 function sameKey(a: string, b: string): boolean {

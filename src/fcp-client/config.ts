@@ -1,12 +1,19 @@
-// Where the API key, project, region and API URL come from, in the seed's precedence:
-// explicit args > FLOW_* / FCP_* env > ./.flow/config.yaml > ~/.flow/config.yaml >
-// ~/.flow/credentials.fcp (key only, refused unless private to its owner) > defaults.
+// Where the API key, project, region, API URL and dialect come from, in the seed's precedence:
+// explicit args > FLOW_* / FCP_* env (then the live client's MITHRIL_* names) >
+// ./.flow/config.yaml > ~/.flow/config.yaml > ~/.flow/credentials.fcp (key only, refused unless
+// private to its owner) > the live client's own config file > defaults.
+//
+// The live client (flow-compute) reads `$FLOW_CONFIG_PATH`, else `$FLOW_DIR/config.yaml`, else
+// ~/.flow/config.yaml, with `api_key` at the top and `mithril: {api_url, project, region}`; it
+// reads no credentials file. Its names are read after ours, so ours win where both are set.
+import { API_KEY_ENV_NAMES } from "../fcp-api/api-key-env-names";
 import { readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { AuthenticationError, ResourceNotFoundError, ValidationError, registerSecret } from "../fcp-api/errors";
+import { type DialectSetting, parseDialectSetting } from "./dialect";
 import { DEFAULT_API_URL } from "./http";
 import type { Project } from "../fcp-api/models";
 
@@ -16,6 +23,8 @@ export interface FlowConfigInput {
   /** Project name or FID. */
   project?: string;
   region?: string;
+  /** `auto`, `seed` or `mithril` (see `FcpClientOptions.dialect`). */
+  dialect?: string;
 }
 
 export type ConfigKey = keyof FlowConfigInput;
@@ -25,6 +34,8 @@ export interface FlowConfig {
   apiUrl: string;
   project?: string;
   region?: string;
+  /** @default "auto" */
+  dialect: DialectSetting;
   /** Where each value came from: "explicit", an env var name, a file path, or "default". */
   sources: Partial<Record<ConfigKey, string>>;
 }
@@ -38,15 +49,19 @@ export interface LoadConfigContext {
   homeDir?: string;
 }
 
+/** Where the API key may come from in the environment, highest first (the live client's name last). */
+export const API_KEY_ENV_VARS = API_KEY_ENV_NAMES;
+
 /** Env var names per setting, highest first. */
 export const CONFIG_ENV_VARS: Readonly<Record<ConfigKey, readonly string[]>> = {
-  apiKey: ["FLOW_API_KEY", "FCP_API_KEY"],
-  apiUrl: ["FLOW_API_URL", "FCP_API_URL"],
-  project: ["FLOW_PROJECT", "FCP_PROJECT", "FCP_DEFAULT_PROJECT"],
-  region: ["FLOW_REGION", "FCP_REGION", "FCP_DEFAULT_REGION"],
+  apiKey: API_KEY_ENV_VARS,
+  apiUrl: ["FLOW_API_URL", "FCP_API_URL", "MITHRIL_API_URL"],
+  project: ["FLOW_PROJECT", "FCP_PROJECT", "FCP_DEFAULT_PROJECT", "MITHRIL_PROJECT"],
+  region: ["FLOW_REGION", "FCP_REGION", "FCP_DEFAULT_REGION", "MITHRIL_REGION"],
+  dialect: ["FLOW_DIALECT", "FCP_DIALECT"],
 };
 
-const KEYS: readonly ConfigKey[] = ["apiKey", "apiUrl", "project", "region"];
+const KEYS: readonly ConfigKey[] = ["apiKey", "apiUrl", "project", "region", "dialect"];
 
 const fileSection = z
   .object({
@@ -56,8 +71,12 @@ const fileSection = z
     apiUrl: z.string().optional(),
     project: z.string().optional(),
     region: z.string().optional(),
+    dialect: z.string().optional(),
   })
   .passthrough();
+
+/** The live client's section: `mithril: {api_url, project, region}`. */
+const mithrilSection = z.object({ api_url: z.string().optional(), project: z.string().optional(), region: z.string().optional() }).passthrough();
 
 /**
  * Loads the configuration. Never throws for a missing key (callers that need one use
@@ -68,7 +87,9 @@ export function loadConfig(explicit: FlowConfigInput = {}, context: LoadConfigCo
   const env = context.env ?? process.env;
   const cwd = context.cwd ?? process.cwd();
   const home = context.homeDir ?? homedir();
-  const out: FlowConfig = { apiUrl: DEFAULT_API_URL, sources: {} };
+  const out: FlowConfig = { apiUrl: DEFAULT_API_URL, dialect: "auto", sources: {} };
+  const ours = [join(cwd, ".flow", "config.yaml"), join(home, ".flow", "config.yaml")];
+  const liveClientFile = liveClientConfigPath(env, home);
 
   const layers: Array<() => [Partial<FlowConfigInput>, (k: ConfigKey) => string]> = [
     () => [explicit, () => "explicit"],
@@ -84,8 +105,15 @@ export function loadConfig(explicit: FlowConfigInput = {}, context: LoadConfigCo
       }
       return [values, (k) => names[k]!];
     },
-    () => readConfigFile(join(cwd, ".flow", "config.yaml")),
-    () => readConfigFile(join(home, ".flow", "config.yaml")),
+    () => readConfigFile(ours[0]),
+    () => readConfigFile(ours[1]),
+    () => {
+      // Opened only when no key was found yet, so a key set elsewhere never trips its mode check.
+      if (out.sources.apiKey) return [{}, () => ""];
+      const path = join(home, ".flow", "credentials.fcp");
+      return [{ apiKey: readCredentialsFile(path) }, () => path];
+    },
+    () => (ours.includes(liveClientFile) ? [{}, () => ""] : readConfigFile(liveClientFile)),
   ];
   for (const layer of layers) {
     if (KEYS.every((k) => out.sources[k])) break;
@@ -93,17 +121,10 @@ export function loadConfig(explicit: FlowConfigInput = {}, context: LoadConfigCo
     for (const key of KEYS) {
       const v = values[key];
       if (v !== undefined && v !== "" && !out.sources[key]) {
-        out[key] = v;
+        if (key === "dialect") out.dialect = parseDialectSetting(v, `dialect (from ${source(key)})`);
+        else out[key] = v;
         out.sources[key] = source(key);
       }
-    }
-  }
-  if (!out.sources.apiKey) {
-    const path = join(home, ".flow", "credentials.fcp");
-    const key = readCredentialsFile(path);
-    if (key) {
-      out.apiKey = key;
-      out.sources.apiKey = path;
     }
   }
   if (!out.sources.apiUrl) out.sources.apiUrl = "default";
@@ -111,12 +132,21 @@ export function loadConfig(explicit: FlowConfigInput = {}, context: LoadConfigCo
   return out;
 }
 
+/** The file the live client (flow-compute) reads: `$FLOW_CONFIG_PATH`, `$FLOW_DIR/config.yaml`, ~/.flow/config.yaml. */
+export function liveClientConfigPath(env: Readonly<Record<string, string | undefined>>, home: string): string {
+  const expand = (p: string) => (p.startsWith("~/") ? join(home, p.slice(2)) : p);
+  const explicit = env.FLOW_CONFIG_PATH?.trim();
+  if (explicit) return expand(explicit);
+  const dir = env.FLOW_DIR?.trim();
+  return join(dir ? expand(dir) : join(home, ".flow"), "config.yaml");
+}
+
 /** The key, or an AuthenticationError saying every place it could have come from. */
 export function requireApiKey(config: FlowConfig): string {
   if (config.apiKey) return config.apiKey;
   throw new AuthenticationError("No FCP API key is configured.", {
     suggestions: [
-      "Set FCP_API_KEY (or FLOW_API_KEY),",
+      `Set ${API_KEY_ENV_VARS.join(" / ")},`,
       "or write `api_key = ...` to ~/.flow/credentials.fcp and run `chmod 600 ~/.flow/credentials.fcp`.",
       "Create a key at https://app.mlfoundry.com/account/apikeys.",
     ],
@@ -175,7 +205,7 @@ function readConfigFile(path: string): [Partial<FlowConfigInput>, (k: ConfigKey)
     });
   }
   if (doc === null || doc === undefined) return [{}, () => path];
-  const parsed = z.object({ fcp: fileSection.optional() }).passthrough().and(fileSection).safeParse(doc);
+  const parsed = z.object({ fcp: fileSection.optional(), mithril: mithrilSection.optional() }).passthrough().and(fileSection).safeParse(doc);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ValidationError(`${path}: ${issue.path.join(".") || "(top level)"} ${issue.message}.`, {
@@ -183,14 +213,16 @@ function readConfigFile(path: string): [Partial<FlowConfigInput>, (k: ConfigKey)
       suggestions: ["Write plain strings: `project: my-project`, `region: us-central1-b`, `api_url: https://...`."],
     });
   }
-  // A provider section (`fcp:`) refines the top level.
+  // A provider section (`fcp:`) refines the top level; the live client's `mithril:` fills gaps.
   const merged = { ...parsed.data, ...(parsed.data.fcp ?? {}) };
+  const live = parsed.data.mithril ?? {};
   return [
     {
       apiKey: merged.api_key ?? merged.apiKey,
-      apiUrl: merged.api_url ?? merged.apiUrl,
-      project: merged.project,
-      region: merged.region,
+      apiUrl: merged.api_url ?? merged.apiUrl ?? live.api_url,
+      project: merged.project ?? live.project,
+      region: merged.region ?? live.region,
+      dialect: merged.dialect,
     },
     () => path,
   ];

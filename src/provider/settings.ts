@@ -1,14 +1,15 @@
 // Where a dynamic resource gets its FCP endpoint, key and project: per-resource inputs, then the
-// stack config the plugin received in `configure` (`fcp:apiKey` ...), then FCP_*/FLOW_* env vars
-// and ~/.flow files, read at call time. Clients are built here, inside the plugin, from plain
+// stack config the plugin received in `configure` (`fcp:apiKey`, ..., `fcp:dialect`), then
+// FCP_*/FLOW_* (and the live client's MITHRIL_*) env vars and ~/.flow files, read at call time. Clients are built here, inside the plugin, from plain
 // values: nothing live is ever captured into a serialized provider.
 import type * as pulumi from "@pulumi/pulumi";
 import type { FcpClient } from "../fcp-client/client";
 import { sharedFcpClient } from "../fcp-client/client-registry";
 import { loadConfig, requireApiKey, type FlowConfigInput } from "../fcp-client/config";
+import { parseDialectSetting } from "../fcp-client/dialect";
 import { ValidationError } from "../fcp-api/errors";
 
-const CONFIG_KEYS = { apiKey: "fcp:apiKey", apiUrl: "fcp:apiUrl", project: "fcp:project", region: "fcp:region" } as const;
+const CONFIG_KEYS = { apiKey: "fcp:apiKey", apiUrl: "fcp:apiUrl", project: "fcp:project", region: "fcp:region", dialect: "fcp:dialect" } as const;
 
 let stackConfig: FlowConfigInput = {};
 
@@ -48,6 +49,7 @@ export function connectionFor(overrides: ResourceEndpoint): FcpConnection {
     apiUrl: overrides.apiUrl ?? stackConfig.apiUrl,
     project: overrides.project ?? stackConfig.project,
     region: stackConfig.region,
+    dialect: stackConfig.dialect === undefined ? undefined : parseDialectSetting(stackConfig.dialect, "The stack config fcp:dialect"),
   });
   const apiKey = requireApiKey(config);
   if (!config.project) {
@@ -56,7 +58,7 @@ export function connectionFor(overrides: ResourceEndpoint): FcpConnection {
       suggestions: ["Run `pulumi config set fcp:project <name-or-fid>`, or set FCP_PROJECT."],
     });
   }
-  const client = sharedFcpClient({ apiKey, apiUrl: config.apiUrl, project: config.project, region: config.region, pollIntervalMs: pollIntervalMs() });
+  const client = sharedFcpClient({ apiKey, apiUrl: config.apiUrl, project: config.project, region: config.region, dialect: config.dialect, pollIntervalMs: pollIntervalMs() });
   return { client, project: config.project, region: config.region };
 }
 

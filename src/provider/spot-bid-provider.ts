@@ -148,7 +148,12 @@ async function adopt(settings: FcpConnection, args: KnownSpotBidInputs, instance
   if (bid.instanceType !== instanceType.fid) problems.push(`its instance type is ${bid.instanceType}, not ${instanceType.fid} (${instanceType.name})`);
   if (bid.region && bid.region !== args.region) problems.push(`its region is ${bid.region}, not ${args.region}`);
   if (bid.instanceQuantity !== args.instanceQuantity) problems.push(`it has ${bid.instanceQuantity} instance(s), not ${args.instanceQuantity}`);
-  if (!sameSet(bid.sshKeys, args.sshKeyIds)) problems.push(`its SSH keys are [${bid.sshKeys.join(", ")}], not [${args.sshKeyIds.join(", ")}]`);
+  // The project's required keys are on every bid; they are not the program's to list.
+  const required = await settings.client.requiredSshKeys({ project: args.project });
+  const expectedKeys = [...new Set([...args.sshKeyIds, ...required])];
+  if (!sameSet(bid.sshKeys, expectedKeys) && !sameSet(bid.sshKeys, args.sshKeyIds)) {
+    problems.push(`its SSH keys are [${bid.sshKeys.join(", ")}], not [${expectedKeys.join(", ")}]`);
+  }
   if (!sameSet(bid.volumes, args.volumeIds)) problems.push(`its volumes are [${bid.volumes.join(", ")}], not [${args.volumeIds.join(", ")}]`);
   if (bid.startupScript !== undefined && bid.startupScript !== args.startupScript) problems.push("its startup script differs");
   if (problems.length) {
@@ -182,7 +187,7 @@ async function waitReady(
       // Back to pending after the auction gave it instances: preempted by a price rise.
       const failed = isFailed(bid);
       sawAllocated ||= ["provisioning", "allocated", "running"].includes(bid.status);
-      return failed || (args.waitFor === "allocated" ? allocated : bid.status === "running" && allocated);
+      return failed || (args.waitFor === "allocated" ? allocated : countsAsRunning(settings, bid, instances) && allocated);
     },
   });
   const last = outcome.snapshot ?? { bid: created, instances: [] };
@@ -197,6 +202,20 @@ async function waitReady(
   throw initFailure(`Bid ${bid.fid} (${args.name}) ${why}.`, bid, instances, inputs, instanceType, [
     "Check the market with the spot availability, raise limitPrice, or increase readyTimeoutMinutes.",
   ]);
+}
+
+/**
+ * The seed reports a started bid as `running`. The live service has no such bid status: its bids
+ * stay `Allocated`, so there a bid whose instances all run counts as running.
+ */
+function countsAsRunning(settings: FcpConnection, bid: Bid, instances: Instance[]): boolean {
+  if (bid.status === "running") return true;
+  return (
+    settings.client.dialect === "mithril" &&
+    bid.status === "allocated" &&
+    instances.length >= bid.instanceQuantity &&
+    instances.every((i) => i.status === "running")
+  );
 }
 
 /** Runs what follows an accepted create; any failure becomes an initialization failure with the id. */
@@ -247,6 +266,8 @@ function outputs(inputs: Props, bid: Bid, instances: Instance[], instanceType: P
     hourlyCost: formatPrice(limitCents * bid.instanceQuantity),
     instances: live.map((i) => ({ id: i.fid, status: i.status, sshHost: i.sshHost, sshPort: i.sshPort, privateIp: i.privateIp })),
     sshHosts: live.filter((i) => i.sshHost).map((i) => `${i.sshHost}:${i.sshPort ?? 22}`),
+    // Keys on the bid that the program did not list: the project's required keys.
+    requiredSshKeys: bid.sshKeys.filter((k) => !knownStrings(inputs.sshKeyIds).includes(k)),
     createdAt: bid.createdAt ?? "",
   });
 }
@@ -266,7 +287,11 @@ function known(inputs: Props): KnownSpotBidInputs {
   return parsed.data as KnownSpotBidInputs;
 }
 
-const OUTPUT_KEYS = ["bidId", "status", "instanceTypeFid", "instanceTypeName", "hourlyCost", "instances", "sshHosts", "createdAt", "__provider"];
+const OUTPUT_KEYS = ["bidId", "status", "instanceTypeFid", "instanceTypeName", "hourlyCost", "instances", "sshHosts", "requiredSshKeys", "createdAt", "__provider"];
+
+function knownStrings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
 
 function sameValue(key: string, olds: Props, news: Props): boolean {
   const a = olds[key];

@@ -45,8 +45,9 @@ export interface SpotBidArgs {
    */
   instanceQuantity?: pulumi.Input<number>;
   /**
-   * FCP SSH key ids (`SshKey.keyId`) installed for user `ubuntu`.
-   * @default - no key (no SSH access)
+   * FCP SSH key ids (`SshKey.keyId`) installed for user `ubuntu`. The project's required keys
+   * are added to these (see `requiredSshKeys`).
+   * @default - no key (no SSH access), besides the project's required keys
    */
   sshKeyIds?: pulumi.Input<pulumi.Input<string>[]>;
   /**
@@ -130,6 +131,11 @@ export class SpotBid extends pulumi.dynamic.Resource {
   declare readonly instances: pulumi.Output<SpotBidInstance[]>;
   /** `host:port` of every instance, in instance order. */
   declare readonly sshHosts: pulumi.Output<string[]>;
+  /**
+   * SSH key FIDs on the bid that `sshKeyIds` did not list: the project's required keys, which
+   * FCP (Mithril) adds to every bid of the project. Empty on a server without required keys.
+   */
+  declare readonly requiredSshKeys: pulumi.Output<string[]>;
   declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: SpotBidArgs, opts?: pulumi.CustomResourceOptions) {
@@ -150,6 +156,7 @@ export class SpotBid extends pulumi.dynamic.Resource {
         hourlyCost: undefined,
         instances: undefined,
         sshHosts: undefined,
+        requiredSshKeys: undefined,
         createdAt: undefined,
       },
       opts,

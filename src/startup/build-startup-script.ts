@@ -32,10 +32,12 @@ export type StartupStrategy = "inline" | "compressed";
 
 export interface BuildStartupScriptOptions {
   /**
-   * Largest script accepted, in UTF-8 bytes.
+   * Largest script accepted, in UTF-8 bytes: the one setting of the startup-script limit.
    *
    * Bytes are never fewer than characters, so a script under the limit fits FCP's 10,000
-   * characters under either reading of it.
+   * characters under either reading of it. The default is what the seed and the live client
+   * (flow-compute 3.28.2, citing Mithril's docs) document; the live OpenAPI states no maxLength.
+   * See `STARTUP_SCRIPT_MAX_CHARS` in `fcp-api/limits.ts` for the sources.
    * @default 10000
    */
   maxBytes?: number;

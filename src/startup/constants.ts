@@ -1,7 +1,8 @@
 // Paths and limits shared by the script sections, the packager and the tests that read the results.
+import { STARTUP_SCRIPT_MAX_CHARS } from "../fcp-api/limits";
 
-/** FCP rejects startup scripts longer than this (10,000 characters; the seed says "10KB"). */
-export const STARTUP_SCRIPT_LIMIT = 10_000;
+/** FCP rejects startup scripts longer than this: 10,000 characters (sources: `fcp-api/limits.ts`). */
+export const STARTUP_SCRIPT_LIMIT = STARTUP_SCRIPT_MAX_CHARS;
 
 /** The seed's upload limit for code: 10 MB after gzip. */
 export const MAX_CODE_PACKAGE_BYTES = 10 * 1024 * 1024;

@@ -16,10 +16,11 @@ export const createBidRequestWire = z.object({
 });
 export type CreateBidRequestWire = z.input<typeof createBidRequestWire>;
 
-/** `PATCH /v2/spot/bids/{fid}`: only these may change. */
+/** `PATCH /v2/spot/bids/{fid}`: only these may change (`volumes` on the live service only). */
 export const updateBidRequestWire = z.object({
   limit_price: wirePrice.optional(),
   paused: z.boolean().optional(),
+  volumes: z.array(z.string().min(1)).optional(),
 });
 export type UpdateBidRequestWire = z.infer<typeof updateBidRequestWire>;
 
@@ -53,6 +54,7 @@ export const bidWire = z
     instances: z.array(z.string()).optional(),
     created_at: isoTimestamp.optional(),
     updated_at: isoTimestamp.optional(),
+    deactivated_at: isoTimestamp.nullish(),
   })
   .transform((b) => ({
     fid: b.fid,
@@ -71,5 +73,6 @@ export const bidWire = z
     instances: b.instances,
     createdAt: b.created_at,
     updatedAt: b.updated_at,
+    deactivatedAt: b.deactivated_at ?? undefined,
   }));
 export type BidWire = z.input<typeof bidWire>;

@@ -4,6 +4,10 @@ import { isoTimestamp } from "./common";
 export const VOLUME_INTERFACES = ["block", "file"] as const;
 export type VolumeInterface = (typeof VOLUME_INTERFACES)[number];
 
+/** The live service's volume names (OpenAPI `CreateVolumeRequest.name`): a DNS label of at most 64. */
+export const MITHRIL_VOLUME_NAME_PATTERN = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+export const MITHRIL_VOLUME_NAME_MAX = 64;
+
 /** `POST /v2/volumes`. The live service says `disk_interface: "Block"|"File"`; both accepted. */
 export const createVolumeRequestWire = z
   .object({
@@ -34,6 +38,10 @@ export const volumeWire = z
     disk_interface: z.string().optional(),
     status: z.string().optional(),
     attached_to: z.array(z.string()).optional(),
+    // The live service lists the bids (and reservations) a volume is attached to.
+    bids: z.array(z.string()).optional(),
+    reservations: z.array(z.string()).optional(),
+    deleted_at: isoTimestamp.nullish(),
     created_at: isoTimestamp.optional(),
     updated_at: isoTimestamp.optional(),
   })
@@ -44,8 +52,8 @@ export const volumeWire = z
     region: v.region,
     sizeGb: v.capacity_gb ?? v.size_gb ?? 0,
     interface: ((v.interface ?? v.disk_interface ?? "block").toLowerCase() === "file" ? "file" : "block") as VolumeInterface,
-    status: (v.status ?? "available").toLowerCase(),
-    attachedTo: v.attached_to ?? [],
+    status: (v.status ?? (v.bids?.length ? "attached" : "available")).toLowerCase(),
+    attachedTo: v.attached_to ?? [...(v.bids ?? []), ...(v.reservations ?? [])],
     createdAt: v.created_at,
     updatedAt: v.updated_at,
   }));

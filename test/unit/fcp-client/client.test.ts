@@ -143,7 +143,7 @@ describe("FcpClient endpoints over real HTTP", () => {
     const bid = await client.updateBid("bid_000001", { limitPrice: "$20.00", paused: true });
     expect(server.requests.find((r) => r.method === "PATCH")!.body).toEqual({ limit_price: "$20.00", paused: true });
     expect(bid).toMatchObject({ limitPriceCents: 2000, paused: true, status: "paused" });
-    await expect(client.updateBid("bid_000001", {})).rejects.toThrow(/needs limitPrice or paused/);
+    await expect(client.updateBid("bid_000001", {})).rejects.toThrow(/needs limitPrice, paused or volumes/);
   });
 
   it("re-reads the bid when PATCH answers without a body", async () => {
@@ -187,7 +187,7 @@ describe("FcpClient endpoints over real HTTP", () => {
     expect(server.requests.at(-1)!.query.get("region")).toBe("us-central1-a");
   });
 
-  it("creates, lists and deletes volumes (interface sent in both spellings)", async () => {
+  it("creates, lists and deletes volumes (the seed's `interface` in the seed dialect)", async () => {
     route({
       "GET /v2/projects": () => [200, PROJECTS],
       "POST /v2/volumes": () => [201, { fid: "vol_1", name: "data", capacity_gb: 100, interface: "file", region: "us-central1-a" }],
@@ -199,7 +199,6 @@ describe("FcpClient endpoints over real HTTP", () => {
       name: "data",
       size_gb: 100,
       interface: "file",
-      disk_interface: "File",
       project: "proj_abc123",
       region: "us-central1-a",
     });

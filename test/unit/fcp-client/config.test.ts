@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { FcpClient } from "../../../src/fcp-client/client";
-import { loadConfig, requireApiKey, resolveProjectFid } from "../../../src/fcp-client/config";
+import { API_KEY_ENV_VARS, CONFIG_ENV_VARS, liveClientConfigPath, loadConfig, requireApiKey, resolveProjectFid } from "../../../src/fcp-client/config";
 import { AuthenticationError, ResourceNotFoundError, ValidationError } from "../../../src/fcp-api/errors";
 
 /** A fresh cwd and home, with the files given (path relative to each). */
@@ -156,5 +156,48 @@ describe("FcpClient.fromConfig", () => {
     expect(c.project).toBe("local-proj");
     expect(JSON.stringify(c)).not.toContain("key-local");
     await c.close();
+  });
+});
+
+describe("the live client's names and files, read after ours", () => {
+  it("API_KEY_ENV_VARS is the one order: FLOW_API_KEY, FCP_API_KEY, MITHRIL_API_KEY", () => {
+    expect(API_KEY_ENV_VARS).toEqual(["FLOW_API_KEY", "FCP_API_KEY", "MITHRIL_API_KEY"]);
+    expect(CONFIG_ENV_VARS.apiKey).toBe(API_KEY_ENV_VARS);
+  });
+
+  it("MITHRIL_* env vars fill what ours leave unset, and lose where both are set", () => {
+    const env = { MITHRIL_API_KEY: "key-mithril", MITHRIL_API_URL: "https://live.example", MITHRIL_PROJECT: "live-proj", FCP_PROJECT: "ours" };
+    const c = loadConfig({}, { ...sandbox(), env });
+    expect(c).toMatchObject({ apiKey: "key-mithril", apiUrl: "https://live.example", project: "ours" });
+    expect(c.sources).toMatchObject({ apiKey: "MITHRIL_API_KEY", apiUrl: "MITHRIL_API_URL", project: "FCP_PROJECT" });
+    expect(loadConfig({}, { ...sandbox(), env: { ...env, FCP_API_KEY: "key-fcp" } }).apiKey).toBe("key-fcp");
+  });
+
+  it("reads the live client's `mithril:` section below ours in the same file", () => {
+    const yaml = "api_key: key-live\nprovider: mithril\nmithril:\n  api_url: https://live.example\n  project: live-proj\n  region: live-region\nregion: ours\n";
+    const c = loadConfig({}, { ...sandbox({ home: { ".flow/config.yaml": yaml } }), env: {} });
+    expect(c).toMatchObject({ apiKey: "key-live", apiUrl: "https://live.example", project: "live-proj", region: "ours" });
+  });
+
+  it.each([
+    ["FLOW_CONFIG_PATH", (root: string) => ({ FLOW_CONFIG_PATH: join(root, "elsewhere.yaml") }), "elsewhere.yaml"],
+    ["FLOW_DIR", (root: string) => ({ FLOW_DIR: join(root, "flowdir") }), "flowdir/config.yaml"],
+  ])("reads the live client's own file from %s, after ours and after credentials.fcp", (_name, envOf, rel) => {
+    const ctx = sandbox({ home: { ".flow/credentials.fcp": "api_key = key-credentials\n", ".flow/config.yaml": "region: ours\n" } });
+    const root = join(ctx.homeDir, "..");
+    mkdirSync(join(root, "flowdir"), { recursive: true });
+    writeFileSync(join(root, rel), "api_key: key-live-file\nmithril:\n  project: live-proj\n  region: live-region\n");
+    const c = loadConfig({}, { ...ctx, env: envOf(root) });
+    expect(c).toMatchObject({ apiKey: "key-credentials", project: "live-proj", region: "ours" });
+    expect(c.sources.project).toBe(join(root, rel));
+    expect(liveClientConfigPath(envOf(root), ctx.homeDir)).toBe(join(root, rel));
+  });
+
+  it("takes the dialect from FLOW_DIALECT/FCP_DIALECT or `dialect:` in a file; auto by default", () => {
+    expect(loadConfig({}, { ...sandbox(), env: {} }).dialect).toBe("auto");
+    expect(loadConfig({}, { ...sandbox(), env: { FCP_DIALECT: "mithril" } }).dialect).toBe("mithril");
+    expect(loadConfig({}, { ...sandbox({ cwd: { ".flow/config.yaml": "fcp:\n  dialect: seed\n" } }), env: {} }).dialect).toBe("seed");
+    expect(loadConfig({ dialect: "seed" }, { ...sandbox(), env: { FLOW_DIALECT: "mithril" } }).dialect).toBe("seed");
+    expect(() => loadConfig({}, { ...sandbox(), env: { FCP_DIALECT: "v3" } })).toThrow(/dialect \(from FCP_DIALECT\) is "v3"/);
   });
 });
