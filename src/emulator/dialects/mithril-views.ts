@@ -5,6 +5,7 @@ import { formatPrice } from "../../fcp-api/price";
 import { parseSshDestination } from "../../fcp-api/schemas/instance";
 import { FINAL_BID_STATUSES, type BidRecord, type EmulatorState, type InstanceRecord, type SshKeyRecord, type VolumeRecord } from "../state";
 import { availabilityView, iso } from "../views";
+import { findPool, freeCapacity } from "../market";
 import type { BID_STATUS_FILTERS, INSTANCE_STATUSES } from "./mithril-requests";
 
 export type MithrilBidStatus = (typeof BID_STATUS_FILTERS)[number];
@@ -75,6 +76,25 @@ export function auctionsView(state: EmulatorState) {
     const lowest = lowestAllocated.get(`${a.instance_type}/${a.region}`);
     return { ...a, lowest_allocated_price: lowest === undefined ? null : formatPrice(lowest), adjustable_memory: false, default_image_version: null };
   });
+}
+
+/**
+ * CurrentPricesResponse for one pool: the clearing price, the lowest live allocated limit and
+ * the capacity. flow-compute's SDK prices every task from this endpoint before it bids.
+ */
+export function currentPricesView(state: EmulatorState, instanceType: string, region: string) {
+  const pool = findPool(state, instanceType, region);
+  if (!pool) return undefined;
+  const allocated = Object.values(state.bids).filter((b) => b.allocatedAt !== null && !FINAL_BID_STATUSES.includes(b.status) && b.instanceType === instanceType && b.region === region);
+  return {
+    spot_price_cents: pool.priceCents,
+    reserved_price_cents: null,
+    minimum_price_cents: pool.priceCents,
+    lowest_allocated_bid_cents: allocated.length > 0 ? Math.min(...allocated.map((b) => b.limitCents)) : null,
+    dynamic_win_price_cents: pool.priceCents,
+    available_capacity: freeCapacity(state, pool),
+    total_capacity: pool.capacity,
+  };
 }
 
 export function bidView(b: BidRecord) {
