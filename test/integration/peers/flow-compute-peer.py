@@ -22,6 +22,10 @@ def main():
     types = flow.instances.list_instance_types()
     step("instance-types", count=len(types), names=sorted({str(t.get("name")) for t in types}))
 
+    regions = flow.instances.available_regions_for_instance_type("a100-80gb.sxm.1x")
+    prices = flow.instances.region_price_samples("a100-80gb.sxm.1x")
+    step("availability", regions=sorted(regions), prices=prices)
+
     keys = flow.ssh.get_key_manager()
     generated = keys.generate_server_key()
     step("ssh-key-generated", fid=generated)

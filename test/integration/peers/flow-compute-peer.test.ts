@@ -64,6 +64,8 @@ describe("flow-compute's own SDK against fcp-emulator --dialect mithril", () => 
     );
 
     expect(steps.get("instance-types")).toMatchObject({ count: 6 });
+    // The SDK's own view of the market: the a100 pools the emulator seeds, at their prices.
+    expect(steps.get("availability")).toMatchObject({ regions: ["eu-central1-a", "us-central1-a", "us-central1-b"], prices: { "us-central1-a": 2.4, "us-central1-b": 2.2, "eu-central1-a": 2.6 } });
     const generated = steps.get("ssh-key-generated")?.fid as string;
     const uploaded = steps.get("ssh-key-uploaded")?.fid as string;
     expect(generated).toMatch(/^sshkey_/);
@@ -90,6 +92,8 @@ describe("flow-compute's own SDK against fcp-emulator --dialect mithril", () => 
     const startup = bid.body.launch_specification.startup_script as string;
     expect(startup.length).toBeGreaterThan(0);
     expect(startup.length).toBeLessThanOrEqual(10_000);
+    expect(startup).toMatch(/^#!\/bin\/bash\n# FLOW_ORIGIN: flow-compute v3\.28\.2/);
+    expect(startup).toContain("peer-task");
 
     // The server-generated key is RSA, saved by the SDK where it keeps keys.
     const keys = await call(emu, "GET", `/v2/ssh-keys?project=${emu.projectFid}`);
