@@ -8,6 +8,7 @@ import { OpenApiResponses } from "../../../src/emulator/dialects/openapi-respons
 import { NOT_MODELLED } from "../../../src/emulator/dialects/mithril-routes";
 import { generateEd25519KeyPair } from "../../../src/ssh/generate-key-pair";
 import { loadLiveOpenApi } from "../../fixtures/live-openapi";
+import { seededRandom } from "../../../src/emulator/prng";
 import { startCli, failingCli } from "./cli-process";
 import { A100, call, startTest } from "./helpers";
 
@@ -228,6 +229,65 @@ describe("the mithril dialect", () => {
     expect(broken.body.detail[0]).toMatchObject({ loc: ["body", 0], type: "json_invalid" });
     const empty = await call(emu, "POST", "/v2/volumes");
     expect(empty.body.detail).toEqual([{ loc: ["body"], msg: "Field required", type: "missing" }]);
+  });
+});
+
+describe("fuzzed mithril requests", () => {
+  it("never answer 5xx (an answer breaking the OpenAPI would be one), always FastAPI's error body, and change nothing unless accepted", async () => {
+    const emu = await startTest({ dialect: "mithril", provisionSeconds: 0 });
+    try {
+      const vol = (await call(emu, "POST", "/v2/volumes", { name: "att", project: emu.projectFid, disk_interface: "Block", region: "us-central1-a", size_gb: 1 })).body.fid;
+      const bid = (await call(emu, "POST", "/v2/spot/bids", launch(emu, { name: "holder" }, { volumes: [vol] }))).body.fid;
+      const key = (await call(emu, "POST", "/v2/ssh-keys", { project: emu.projectFid, name: "k", public_key: generateEd25519KeyPair("k").publicKey })).body.fid;
+      const random = seededRandom(7);
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+      const junk = () => pick<unknown>([null, -1, 0, 1.5, "", "x", "Open", "$", "$-1.00", "$3.00", true, [], {}, [null], ["x"], { a: 1 }, "x".repeat(20_000)]);
+      const bodies: [string, () => string, () => Record<string, unknown>][] = [
+        ["POST", () => "/v2/spot/bids", () => launch(emu, { name: `fz-${Math.floor(random() * 1e6)}` })],
+        ["PATCH", () => `/v2/spot/bids/${bid}`, () => ({ limit_price: "$3.50", paused: false, volumes: [vol] })],
+        ["POST", () => "/v2/volumes", () => ({ name: "fz", project: emu.projectFid, disk_interface: "File", region: "us-central1-a", size_gb: 1 })],
+        ["PATCH", () => `/v2/volumes/${vol}`, () => ({ name: "att-2" })],
+        ["PATCH", () => `/v2/ssh-keys/${key}`, () => ({ required: false })],
+      ];
+      const queries = ["/v2/spot/bids", "/v2/instances", "/v2/volumes", "/v2/ssh-keys", "/v2/pricing/current", "/v2/reservation"];
+      const params = ["project", "status", "status_in", "bid_fid_in", "limit", "sort_by", "sort_dir", "next_cursor", "instance_type", "region", "include_deleted"];
+      const world = async () => {
+        const st = await emu.admin.state();
+        return { bids: st.bids, volumes: st.volumes, ssh_keys: st.ssh_keys };
+      };
+      let accepted = 0;
+      for (let i = 0; i < 400; i++) {
+        let reply;
+        const before = await world();
+        if (random() < 0.3) {
+          const q = new URLSearchParams();
+          if (random() < 0.7) q.set("project", emu.projectFid);
+          for (let m = 0; m < 3; m++) q.append(pick(params), String(junk()).slice(0, 50));
+          reply = await call(emu, "GET", `${pick(queries)}?${q}`);
+        } else {
+          const [method, path, valid] = pick(bodies);
+          const body = valid();
+          const keys = Object.keys(body);
+          for (let m = 0; m < 1 + Math.floor(random() * 3); m++) {
+            const roll = random();
+            if (roll < 0.4 && keys.length) body[pick(keys)] = junk();
+            else if (roll < 0.6 && keys.length) delete body[pick(keys)];
+            else if (roll < 0.8) body[pick(["x", "__proto__", "memory_gb", "notification_email"])] = junk();
+            else body.launch_specification = pick([junk(), { ssh_keys: junk(), volumes: [] }, { ssh_keys: [], volumes: junk() }, { ssh_keys: [], volumes: [], startup_script: junk() }]);
+          }
+          reply = await call(emu, method, path(), body);
+        }
+        if (reply.status >= 500) throw new Error(`${reply.status}: ${JSON.stringify(reply.body).slice(0, 500)}`);
+        if (reply.status >= 400) {
+          expect(reply.body).toHaveProperty("detail");
+          expect(await world()).toEqual(before);
+        } else accepted++;
+      }
+      expect(accepted).toBeGreaterThan(10);
+      expect(emu.openApiViolations()).toEqual([]);
+    } finally {
+      await emu.close();
+    }
   });
 });
 
