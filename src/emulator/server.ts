@@ -249,6 +249,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         if (isApi) keys.authenticate(req.headers);
         if (!match) {
           const allowed = router?.methodsFor(path) ?? [];
+          // FastAPI answers a known path with the wrong method with a 405 and an Allow header.
+          if (isApi && dialect === "mithril" && allowed.length > 0) {
+            throw new ApiProblem(405, "METHOD_NOT_ALLOWED", `Method Not Allowed: ${method} ${path} takes ${allowed.join(", ")}.`, undefined, { allow: allowed.join(", ") });
+          }
           throw notFound(
             allowed.length > 0
               ? `${method} ${path} does not exist; this path takes ${allowed.join(", ")}.`

@@ -220,13 +220,16 @@ describe("the mithril dialect", () => {
     expect(noType.body.detail[0]).toMatchObject({ loc: ["query", "instance_type"], type: "missing" });
   });
 
-  it("answers a wrong key and malformed JSON as FastAPI does", async () => {
+  it("answers a wrong key, malformed JSON and a wrong method as FastAPI does", async () => {
     const wrong = await call(emu, "GET", "/v2/projects", undefined, { key: "nope" });
     expect(wrong.status).toBe(401);
     expect(typeof wrong.body.detail).toBe("string");
     const broken = await call(emu, "POST", "/v2/volumes", undefined, { raw: "{not json" });
     expect(broken.status).toBe(422);
     expect(broken.body.detail[0]).toMatchObject({ loc: ["body", 0], type: "json_invalid" });
+    const wrongMethod = await call(emu, "PUT", "/v2/volumes");
+    expect(wrongMethod).toMatchObject({ status: 405, headers: { allow: "GET, POST" } });
+    expect(wrongMethod.body.detail).toContain("Method Not Allowed");
     const empty = await call(emu, "POST", "/v2/volumes");
     expect(empty.body.detail).toEqual([{ loc: ["body"], msg: "Field required", type: "missing" }]);
   });
