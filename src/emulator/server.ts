@@ -21,8 +21,8 @@ import { freeLoopbackAddress, unboundDestination } from "./instances/addresses";
 import { chooseRuntime, type InstancesMode } from "./instances/choose-runtime";
 import { DEFAULT_MAX_BOOTED, InstanceFleet } from "./instances/fleet";
 import { DIALECT_SETTINGS, resolveDialect, type EmulatorDialect } from "./dialects/dialect";
-import { mithrilErrorBody } from "./dialects/mithril-errors";
-import { mithrilRouter } from "./dialects/mithril-routes";
+import { mithrilErrorBody } from "./dialects/mithril/errors";
+import { mithrilRouter } from "./dialects/mithril/routes";
 import { OpenApiResponses } from "./dialects/openapi-responses";
 
 export interface EmulatorOptions {

@@ -5,7 +5,7 @@
 import type { RunningEmulator } from "../../../src/emulator";
 import { EMULATOR_DIALECTS } from "../../../src/emulator";
 import { OpenApiResponses } from "../../../src/emulator/dialects/openapi-responses";
-import { NOT_MODELLED } from "../../../src/emulator/dialects/mithril-routes";
+import { NOT_MODELLED } from "../../../src/emulator/dialects/mithril/routes";
 import { generateEd25519KeyPair } from "../../../src/ssh/generate-key-pair";
 import { loadLiveOpenApi } from "../../fixtures/live-openapi";
 import { seededRandom } from "../../../src/emulator/prng";

@@ -1,7 +1,7 @@
 // Reading mithril-dialect requests as the live FastAPI service does: pydantic's lax parsing,
 // every issue reported at once with its `loc`, and fields a model does not declare ignored
 // (FastAPI's default: extra query parameters and body fields are dropped, not refused).
-import { FastApiValidationProblem, type FastApiIssue, type Loc } from "./mithril-errors";
+import { FastApiValidationProblem, type FastApiIssue, type Loc } from "./errors";
 
 export type Spec =
   | { t: "str"; nullable?: boolean; maxLength?: number; pattern?: string }

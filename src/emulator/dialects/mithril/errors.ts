@@ -1,6 +1,6 @@
 // Errors as the live (FastAPI) service writes them: `{"detail":[{loc,msg,type}]}` for a 422,
 // `{"detail":"..."}` for every other HTTP error.
-import { ApiProblem } from "../problem";
+import { ApiProblem } from "../../problem";
 
 export type Loc = Array<string | number>;
 

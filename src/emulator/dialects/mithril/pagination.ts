@@ -1,6 +1,6 @@
 // `{data, next_cursor}` pages in the mithril dialect: sortable (sort_by, sort_dir), at most 100 a
 // page. The cursor is the position in the sorted listing.
-import { FastApiValidationProblem } from "./mithril-errors";
+import { FastApiValidationProblem } from "./errors";
 
 export const MITHRIL_PAGE_LIMIT = 100;
 

@@ -1,12 +1,12 @@
 // Records as the live Mithril OpenAPI describes them (BidModel, InstanceModel, VolumeModel, ...):
 // nested launch_specification, capitalised statuses, STATUS_* instance statuses, Block/File.
-import { BUILTIN_INSTANCE_TYPES } from "../../fcp-api/builtin-catalog";
-import { formatPrice } from "../../fcp-api/price";
-import { parseSshDestination } from "../../fcp-api/schemas/instance";
-import { FINAL_BID_STATUSES, type BidRecord, type EmulatorState, type InstanceRecord, type SshKeyRecord, type VolumeRecord } from "../state";
-import { availabilityView, iso } from "../views";
-import { findPool, freeCapacity } from "../market";
-import type { BID_STATUS_FILTERS, INSTANCE_STATUSES } from "./mithril-requests";
+import { BUILTIN_INSTANCE_TYPES } from "../../../fcp-api/builtin-catalog";
+import { formatPrice } from "../../../fcp-api/price";
+import { parseSshDestination } from "../../../fcp-api/schemas/instance";
+import { FINAL_BID_STATUSES, type BidRecord, type EmulatorState, type InstanceRecord, type SshKeyRecord, type VolumeRecord } from "../../state";
+import { availabilityView, iso } from "../../views";
+import { findPool, freeCapacity } from "../../market";
+import type { BID_STATUS_FILTERS, INSTANCE_STATUSES } from "./requests";
 
 export type MithrilBidStatus = (typeof BID_STATUS_FILTERS)[number];
 export type MithrilInstanceStatus = (typeof INSTANCE_STATUSES)[number];
