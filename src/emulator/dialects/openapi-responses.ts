@@ -50,7 +50,19 @@ interface Operation {
 }
 
 export class OpenApiResponses {
-  private readonly ajv = new Ajv2020({ strict: false, allErrors: true, formats: { datetime: isoDateTime, "date-time": isoDateTime, email: /^[^@\s]+@[^@\s]+$/ } });
+  // Every format the document uses; `datetime` is its own spelling of date-time.
+  private readonly ajv = new Ajv2020({
+    strict: false,
+    allErrors: true,
+    formats: {
+      datetime: isoDateTime,
+      "date-time": isoDateTime,
+      email: /^[^@\s]+@[^@\s]+$/,
+      uuid: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i,
+      uri: /^[a-z][a-z0-9+.-]*:\S+$/i,
+      duration: /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/,
+    },
+  });
   private readonly operations = new Map<string, Operation>();
   private readonly compiled = new Map<string, ValidateFunction>();
   private readonly errorBody: ValidateFunction;
