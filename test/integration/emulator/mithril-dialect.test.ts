@@ -236,6 +236,35 @@ describe("the mithril dialect", () => {
   });
 });
 
+describe("hostile ids in the mithril dialect", () => {
+  it("answers 404 for __proto__ and friends on every FID route, leaving Object.prototype alone", async () => {
+    const emu = await startTest({ dialect: "mithril" });
+    try {
+      for (const id of ["__proto__", "constructor", "toString", "hasOwnProperty"]) {
+        const calls: Array<[string, string, unknown]> = [
+          ["GET", `/v2/spot/bids/${id}`, undefined],
+          ["PATCH", `/v2/spot/bids/${id}`, { paused: true }],
+          ["DELETE", `/v2/spot/bids/${id}`, undefined],
+          ["PATCH", `/v2/volumes/${id}`, { name: "x" }],
+          ["DELETE", `/v2/volumes/${id}`, undefined],
+          ["PATCH", `/v2/ssh-keys/${id}`, { required: true }],
+          ["DELETE", `/v2/ssh-keys/${id}`, undefined],
+        ];
+        for (const [method, path, body] of calls) {
+          const reply = await call(emu, method, path, body);
+          expect([method, path, reply.status]).toEqual([method, path, 404]);
+          expect(typeof reply.body.detail).toBe("string");
+        }
+      }
+      expect(({} as Record<string, unknown>).required).toBeUndefined();
+      expect(({} as Record<string, unknown>).paused).toBeUndefined();
+      expect(emu.openApiViolations()).toEqual([]);
+    } finally {
+      await emu.close();
+    }
+  });
+});
+
 describe("fuzzed mithril requests", () => {
   it("never answer 5xx (an answer breaking the OpenAPI would be one), always FastAPI's error body, and change nothing unless accepted", async () => {
     const emu = await startTest({ dialect: "mithril", provisionSeconds: 0 });
