@@ -8,6 +8,10 @@ module.exports = {
   // loaded 2-core machine.
   testTimeout: 120000,
   reporters: ["default", "<rootDir>/test/summary-reporter.js"],
+  // flow-compute's OpenAPI document for the whole run: mithril-dialect emulators validate every
+  // response against it, and the teardown fails the run on any violation.
+  globalSetup: "<rootDir>/test/global-setup.js",
+  globalTeardown: "<rootDir>/test/global-teardown.js",
   projects: [
     {
       displayName: "unit",

@@ -4,6 +4,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { startEmulator } from "./server";
 import { DEV_API_KEY, EMULATOR_PROJECT_NAME } from "./initial-state";
+import { DIALECT_ENV, EMULATOR_DIALECTS, resolveDialect, type EmulatorDialect } from "./dialects/dialect";
 
 function integer(name: string, min: number, max: number) {
   return (value: string): number => {
@@ -35,6 +36,11 @@ async function main(argv: string[]): Promise<void> {
         .argParser(collect)
         .default([], `the development key ${DEV_API_KEY}`),
     )
+    .addOption(
+      new Option("--dialect <dialect>", "wire dialect: seed (the seed's FCP v2 reference) or mithril (the live Mithril OpenAPI)")
+        .choices([...EMULATOR_DIALECTS])
+        .default(undefined, `${DIALECT_ENV}, else seed`),
+    )
     .option("--provision-seconds <n>", "emulator seconds from allocation to running", seconds, 2)
     .option("--seed <n>", "seed for FIDs and injected faults", integer("--seed", 0, 2 ** 31 - 1))
     .addOption(new Option("--instances <runtime>", "sandbox: running instances boot (startup script, own 127.0.0.N, real SSH); none: nothing boots").choices(["sandbox", "none"]).default(undefined, "sandbox where namespaces work (root on Linux), else none"))
@@ -54,7 +60,9 @@ async function main(argv: string[]): Promise<void> {
     verbose?: boolean;
     instances?: "sandbox" | "none";
     maxBooted: number;
+    dialect?: EmulatorDialect;
   }>();
+  const dialect = resolveDialect(opts.dialect);
 
   // Keys from the environment stay out of `ps` output.
   const envKeys = (process.env.FCP_EMULATOR_API_KEYS ?? "")
@@ -73,11 +81,13 @@ async function main(argv: string[]): Promise<void> {
     admin: opts.admin,
     instances: opts.instances,
     maxBooted: opts.maxBooted,
+    dialect,
     log: opts.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
   });
   process.stdout.write(`fcp-emulator listening on ${emulator.url}\n`);
   const keyNote = apiKeys.length === 0 ? `the development key ${DEV_API_KEY}` : `${apiKeys.length} API key(s) given at start`;
   process.stdout.write(`  accepting ${keyNote}; project "${EMULATOR_PROJECT_NAME}" is ${emulator.projectFid}\n`);
+  process.stdout.write(`  dialect: ${dialect}${dialect === "seed" ? " (--dialect mithril serves the live Mithril API's shapes)" : " (the live Mithril OpenAPI)"}\n`);
   process.stdout.write(`  state: ${opts.state ? opts.state : "in memory (use --state FILE to keep it)"}\n`);
   process.stdout.write(`  ${emulator.instances.note}\n`);
   if (opts.admin) process.stdout.write(`  admin API: ${emulator.url}/_emulator/state\n`);

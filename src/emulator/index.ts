@@ -11,6 +11,9 @@ export { DEV_API_KEY, EMULATOR_PROJECT_NAME, DEFAULT_MARKET } from "./initial-st
 export { loopbackSshEndpoints, fixedSshEndpoint } from "./ssh-endpoints";
 export type { SshEndpointAllocator, SshEndpointRequest } from "./ssh-endpoints";
 export { MAX_STARTUP_SCRIPT_CHARS } from "./routes/bids";
+export { EMULATOR_DIALECTS, DEFAULT_DIALECT, DIALECT_ENV, DIALECT_SETTINGS } from "./dialects/dialect";
+export type { EmulatorDialect, DialectSettings } from "./dialects/dialect";
+export { VALIDATE_ENV as OPENAPI_VALIDATE_ENV, OPENAPI_PATH_ENV, VIOLATIONS_FILE_ENV as OPENAPI_VIOLATIONS_FILE_ENV } from "./dialects/openapi-responses";
 export type { InstancesMode } from "./instances/choose-runtime";
 export type { InstanceFleet, InstanceBootView, BootState } from "./instances/fleet";
 export type { InstanceRuntime, BootedInstance, BootSpec } from "./instances/runtime";

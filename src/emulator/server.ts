@@ -20,8 +20,26 @@ import { Store } from "./store";
 import { freeLoopbackAddress, unboundDestination } from "./instances/addresses";
 import { chooseRuntime, type InstancesMode } from "./instances/choose-runtime";
 import { DEFAULT_MAX_BOOTED, InstanceFleet } from "./instances/fleet";
+import { DIALECT_SETTINGS, resolveDialect, type EmulatorDialect } from "./dialects/dialect";
+import { mithrilErrorBody } from "./dialects/mithril/errors";
+import { mithrilRouter } from "./dialects/mithril/routes";
+import { OpenApiResponses } from "./dialects/openapi-responses";
 
 export interface EmulatorOptions {
+  /**
+   * Which wire dialect to speak: "seed" (the seed's FCP v2 reference) or "mithril" (the live
+   * Mithril OpenAPI: nested launch_specification, capitalised statuses, FastAPI errors, ...).
+   *
+   * @default - FCP_EMULATOR_DIALECT, else "seed"
+   */
+  dialect?: EmulatorDialect;
+  /**
+   * Path of the Mithril OpenAPI JSON; when given, every mithril-dialect response is validated
+   * against it and one that does not conform becomes a 500 (see `openApiViolations`).
+   *
+   * @default - FLOW_COMPUTE_OPENAPI when FCP_EMULATOR_VALIDATE_OPENAPI=1, else no validation
+   */
+  validateResponsesAgainst?: string;
   /**
    * TCP port to listen on.
    *
@@ -115,12 +133,19 @@ export interface RunningEmulator {
   admin: EmulatorAdmin;
   /** What instances do here ("sandbox" or "none") and why, in one line. */
   instances: { mode: InstancesMode; note: string; fleet?: InstanceFleet };
+  /** The wire dialect served. */
+  dialect: EmulatorDialect;
+  /** Responses that broke the OpenAPI document (empty unless validation is on, and then it should stay so). */
+  openApiViolations(): readonly string[];
   /** Stops listening, stops booted instances, waits for pending saves, releases the state file. */
   close(): Promise<void>;
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? "127.0.0.1";
+  const dialect = resolveDialect(options.dialect);
+  const conformance =
+    dialect !== "mithril" ? undefined : options.validateResponsesAgainst !== undefined ? OpenApiResponses.fromFile(options.validateResponsesAgainst) : OpenApiResponses.fromEnv();
   const apiKeyList = options.apiKeys && options.apiKeys.length > 0 ? [...options.apiKeys] : [DEV_API_KEY];
   const keys = new ApiKeys(apiKeyList);
   const provisionSeconds = options.provisionSeconds ?? 2;
@@ -163,7 +188,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const requestLog = new RequestLog();
   const admin = new EmulatorAdmin(store, faults, requestLog, fleet);
   const ctx: ApiContext = { store };
-  const api = apiRouter();
+  const api = dialect === "mithril" ? mithrilRouter(DIALECT_SETTINGS.mithril) : apiRouter();
   const adminRoutes = options.admin === false ? undefined : adminRouter(admin);
 
   try {
@@ -186,12 +211,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     const path = url.pathname;
     const logLine = (status: number | string) => options.log?.(`${method} ${path} ${status} ${Date.now() - started}ms`);
 
-    const fail = (err: unknown) => {
+    /** Sends an API response, first checking it against the OpenAPI document when asked to. */
+    const deliver = (isApi: boolean, template: string | undefined, status: number, body: unknown, headers?: Record<string, string>): number => {
+      const violation = isApi ? conformance?.check(method, template, status, body) : undefined;
+      if (violation !== undefined) {
+        sendJson(res, 500, { detail: `fcp-emulator sent a response that breaks the Mithril OpenAPI document: ${violation}. This is a bug in fcp-emulator.` });
+        return 500;
+      }
+      sendJson(res, status, body, headers);
+      return status;
+    };
+
+    const fail = (err: unknown, isApi = false, template?: string, pathParams: readonly string[] = []) => {
       const problem =
         err instanceof ApiProblem
           ? err
           : new ApiProblem(500, "INTERNAL_ERROR", `fcp-emulator failed while handling ${method} ${path}: ${(err as Error)?.message ?? String(err)}. This is a bug in fcp-emulator.`);
       const headers = { ...problem.headers, ...(problem.status === 413 ? { connection: "close" } : {}) };
+      if (dialect === "mithril" && isApi) {
+        const shaped = mithrilErrorBody(problem, method, pathParams);
+        return deliver(isApi, template, shaped.status, shaped.body, headers);
+      }
       const body = { error: { code: problem.code, message: problem.message, details: problem.details ?? null }, request_id: requestId };
       sendJson(res, problem.status, body, headers);
       return problem.status;
@@ -209,6 +249,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         if (isApi) keys.authenticate(req.headers);
         if (!match) {
           const allowed = router?.methodsFor(path) ?? [];
+          // FastAPI answers a known path with the wrong method with a 405 and an Allow header.
+          if (isApi && dialect === "mithril" && allowed.length > 0) {
+            throw new ApiProblem(405, "METHOD_NOT_ALLOWED", `Method Not Allowed: ${method} ${path} takes ${allowed.join(", ")}.`, undefined, { allow: allowed.join(", ") });
+          }
           throw notFound(
             allowed.length > 0
               ? `${method} ${path} does not exist; this path takes ${allowed.join(", ")}.`
@@ -242,10 +286,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           answer("dropped");
           return;
         }
-        sendJson(res, result.status, result.body, result.headers);
-        answer(result.status);
+        answer(deliver(isApi, template, result.status, result.body, result.headers));
       } catch (err) {
-        answer(fail(err));
+        answer(fail(err, isApi, match?.route.template, Object.keys(match?.params ?? {})));
       }
     };
 
@@ -284,6 +327,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     host,
     port: address.port,
     apiKey: apiKeyList[0],
+    dialect,
+    openApiViolations: () => [...(conformance?.violations ?? [])],
     projectFid: Object.keys(state.projects)[0],
     clock,
     admin,

@@ -87,6 +87,8 @@ export const sshKeyRecord = z.object({
   name: z.string(),
   project: fid,
   publicKey: z.string(),
+  /** Mithril's "required" flag: every bid in the project must list this key. Absent in older files. */
+  required: z.boolean().optional(),
   createdAt: ms,
 });
 

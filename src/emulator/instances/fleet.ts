@@ -265,7 +265,9 @@ export class InstanceFleet {
     const state = this.options.store.state;
     const bid = state.bids[state.instances[fid]?.bid ?? ""];
     if (!bid) return [];
-    return bid.sshKeys.map((k) => state.sshKeys[k]?.publicKey).filter((k): k is string => typeof k === "string");
+    // The project's required keys get in too, as on the live service (mithril's `required`).
+    const required = Object.values(state.sshKeys).filter((k) => k.required && k.project === bid.project).map((k) => k.fid);
+    return [...new Set([...bid.sshKeys, ...required])].map((k) => (Object.hasOwn(state.sshKeys, k) ? state.sshKeys[k].publicKey : undefined)).filter((k): k is string => typeof k === "string");
   }
 
   private async volumeDir(fid: string): Promise<string> {

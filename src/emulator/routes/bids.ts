@@ -5,11 +5,13 @@ import { BID_STATUSES } from "../../fcp-api/schemas/status";
 import { parsePriceCents } from "../../fcp-api/price";
 import { BUILTIN_REGIONS } from "../../fcp-api/builtin-catalog";
 import { ok, type ApiHandler } from "../api";
+import type { ChangeContext } from "../store";
 import { endBid, findPool } from "../market";
 import { paginate } from "../pagination";
 import { invalid, notFound, show } from "../problem";
 import { FINAL_BID_STATUSES, isLiveBid, ownRecord, type BidRecord, type EmulatorState } from "../state";
 import { bidView } from "../views";
+import { DIALECT_SETTINGS } from "../dialects/dialect";
 import {
   checkInstanceTypeFid,
   checkProject,
@@ -21,8 +23,8 @@ import {
   type JsonObject,
 } from "../validation";
 
-/** The seed's and the live service's limit: 10,000 characters. */
-export const MAX_STARTUP_SCRIPT_CHARS = 10_000;
+/** The seed's limit (the mithril dialect's is in dialects/dialect.ts; also 10,000). */
+export const MAX_STARTUP_SCRIPT_CHARS = DIALECT_SETTINGS.seed.maxStartupScriptChars;
 
 const BID_FIELDS = [
   "project",
@@ -71,13 +73,13 @@ function foldLaunchSpecification(body: JsonObject): JsonObject {
   return folded;
 }
 
-function checkStartupScript(script: string): void {
-  const length = script.length <= MAX_STARTUP_SCRIPT_CHARS ? script.length : Array.from(script).length;
-  if (length > MAX_STARTUP_SCRIPT_CHARS) {
+function checkStartupScript(script: string, max: number): void {
+  const length = script.length <= max ? script.length : Array.from(script).length;
+  if (length > max) {
     throw invalid(
       "startup_script",
       script,
-      `startup_script is ${length} characters; the limit is ${MAX_STARTUP_SCRIPT_CHARS}. Compress it, or fetch the rest from a volume or URL at boot.`,
+      `startup_script is ${length} characters; the limit is ${max}. Compress it, or fetch the rest from a volume or URL at boot.`,
     );
   }
 }
@@ -98,7 +100,8 @@ function checkSshKeys(state: EmulatorState, project: string, keys: readonly stri
   });
 }
 
-function checkVolumes(state: EmulatorState, project: string, region: string, quantity: number, volumes: readonly string[]): void {
+/** `exceptBid`: the bid whose own volume list is being replaced (its current attachments do not count). */
+export function checkVolumes(state: EmulatorState, project: string, region: string, quantity: number, volumes: readonly string[], exceptBid?: string): void {
   const seen = new Set<string>();
   volumes.forEach((fid, i) => {
     const field = `volumes.${i}`;
@@ -124,7 +127,7 @@ function checkVolumes(state: EmulatorState, project: string, region: string, qua
           `Volume ${fid} is a block volume and the bid asks for ${quantity} instances: a block volume attaches to one instance only. Use a file volume (interface "file") to share data across instances.`,
         );
       }
-      const holder = Object.values(state.bids).find((b) => isLiveBid(b) && b.volumes.includes(fid));
+      const holder = Object.values(state.bids).find((b) => isLiveBid(b) && b.fid !== exceptBid && b.volumes.includes(fid));
       if (holder) {
         throw invalid(
           field,
@@ -134,6 +137,19 @@ function checkVolumes(state: EmulatorState, project: string, region: string, qua
       }
     }
   });
+}
+
+/** Keys marked `required` (mithril dialect) must be on every bid of their project. */
+function checkRequiredKeys(state: EmulatorState, project: string, keys: readonly string[]): void {
+  const missing = Object.values(state.sshKeys).filter((k) => k.project === project && k.required === true && !keys.includes(k.fid));
+  if (missing.length > 0) {
+    throw invalid(
+      "ssh_keys",
+      [...keys],
+      `Project ${project} requires SSH key(s) ${missing.map((k) => `${k.fid} (${k.name})`).join(", ")} on every bid; add them to ssh_keys.`,
+      missing.map((k) => k.fid),
+    );
+  }
 }
 
 function checkOffered(state: EmulatorState, instanceType: string, region: string): void {
@@ -147,6 +163,55 @@ function checkOffered(state: EmulatorState, instanceType: string, region: string
   );
 }
 
+/** What a new bid is made of, parsed from either dialect's request. */
+export interface NewBid {
+  project: unknown;
+  region: unknown;
+  instanceType: unknown;
+  quantity: number;
+  limitPrice: string;
+  name: string | null;
+  sshKeys: readonly string[];
+  startupScript: string;
+  volumes: readonly string[];
+}
+
+/** Checks a new bid against the state and adds it; throws (changing nothing) when it breaks a rule. */
+export function placeBid(state: EmulatorState, { now, newFid }: ChangeContext, input: NewBid, maxScriptChars = MAX_STARTUP_SCRIPT_CHARS): string {
+  const project = checkProject(state, "project", input.project);
+  const region = checkRegion("region", input.region);
+  const instanceType = checkInstanceTypeFid("instance_type", input.instanceType);
+  checkOffered(state, instanceType, region);
+  checkSshKeys(state, project.fid, input.sshKeys);
+  checkRequiredKeys(state, project.fid, input.sshKeys);
+  checkStartupScript(input.startupScript, maxScriptChars);
+  checkVolumes(state, project.fid, region, input.quantity, input.volumes);
+
+  const { fid, seq } = newFid("bid");
+  const bid: BidRecord = {
+    seq,
+    fid,
+    name: input.name,
+    project: project.fid,
+    createdBy: state.user.fid,
+    region,
+    instanceType,
+    quantity: input.quantity,
+    limitCents: parsePriceCents(input.limitPrice, "limit_price"),
+    sshKeys: [...input.sshKeys],
+    startupScript: input.startupScript,
+    volumes: [...input.volumes],
+    status: "pending",
+    paused: false,
+    allocatedAt: null,
+    instances: [],
+    createdAt: now,
+    updatedAt: now,
+  };
+  state.bids[fid] = bid;
+  return fid;
+}
+
 export const createBid: ApiHandler = async (req, { store }) => {
   const raw = requireObject(req.body);
   rejectUnknownFields(raw, BID_FIELDS, BID_MISTAKES);
@@ -155,46 +220,24 @@ export const createBid: ApiHandler = async (req, { store }) => {
   const input = parseBody(createBidRequestWire, body);
 
   const fid = await store.change(
-    (state, { now, newFid }) => {
-      const project = checkProject(state, "project", input.project);
-      const region = checkRegion("region", input.region);
-      const instanceType = checkInstanceTypeFid("instance_type", input.instance_type);
-      checkOffered(state, instanceType, region);
-      checkSshKeys(state, project.fid, input.ssh_keys);
-      checkStartupScript(input.startup_script);
-      const volumes = input.volumes ?? [];
-      checkVolumes(state, project.fid, region, input.instance_quantity, volumes);
-
-      const { fid, seq } = newFid("bid");
-      const bid: BidRecord = {
-        seq,
-        fid,
-        name: input.name ?? null,
-        project: project.fid,
-        createdBy: state.user.fid,
-        region,
-        instanceType,
+    (state, ctx) =>
+      placeBid(state, ctx, {
+        project: input.project,
+        region: input.region,
+        instanceType: input.instance_type,
         quantity: input.instance_quantity,
-        limitCents: parsePriceCents(input.limit_price, "limit_price"),
-        sshKeys: [...input.ssh_keys],
+        limitPrice: input.limit_price,
+        name: input.name ?? null,
+        sshKeys: input.ssh_keys,
         startupScript: input.startup_script,
-        volumes: [...volumes],
-        status: "pending",
-        paused: false,
-        allocatedAt: null,
-        instances: [],
-        createdAt: now,
-        updatedAt: now,
-      };
-      state.bids[fid] = bid;
-      return fid;
-    },
+        volumes: input.volumes ?? [],
+      }),
     (fid, state) => bidView(state.bids[fid]),
   );
   return { status: 201, body: fid };
 };
 
-function readBid(state: EmulatorState, fid: string): BidRecord {
+export function readBid(state: EmulatorState, fid: string): BidRecord {
   const bid = ownRecord(state.bids, fid);
   if (!bid) {
     throw notFound(`No bid ${show(fid)}. List bids with GET /v2/spot/bids?project=<project FID> and look for its fid.`, {

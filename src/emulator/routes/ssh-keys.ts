@@ -16,7 +16,7 @@ const SSH_KEY_MISTAKES: Record<string, string> = {
 };
 
 /** One line in OpenSSH format, of a type ssh2 can parse. */
-function checkPublicKey(value: string): string {
+export function checkPublicKey(value: string): string {
   const line = value.trim();
   if (/PRIVATE KEY/.test(line)) {
     throw invalid("public_key", "<redacted>", "public_key holds a private key. Never send a private key: send the .pub file's line instead.");

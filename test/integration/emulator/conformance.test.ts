@@ -1,9 +1,11 @@
-// One set of cases, run twice over real HTTP: once with raw requests, once through FcpClient.
-// Both must see the same service, so code that works against the emulator works against FCP.
+// One set of cases over real HTTP: raw requests and FcpClient against the seed dialect, raw
+// requests against the mithril dialect (the live OpenAPI's shapes, every response validated
+// against it). All must see the same service, so code that works against the emulator works
+// against FCP. Expectations are written in the seed's words and translated for mithril.
 import { utils } from "ssh2";
 import { FcpClient } from "../../../src/fcp-client/client";
 import { APIError, AuthenticationError, ResourceNotFoundError, ValidationAPIError } from "../../../src/fcp-api/errors";
-import type { RunningEmulator } from "../../../src/emulator";
+import type { EmulatorDialect, RunningEmulator } from "../../../src/emulator";
 import { A100, H100_8X, call, listAll, startTest } from "./helpers";
 import { generateEd25519KeyPair } from "../../../src/ssh/generate-key-pair";
 
@@ -279,6 +281,155 @@ function clientDriver(emu: RunningEmulator, clients: FcpClient[], key?: string):
   };
 }
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- raw JSON from the wire */
+/** The field a FastAPI 422 is about: its loc without "body"/"query". */
+function fastApiField(body: any): string | undefined {
+  const loc: unknown[] | undefined = body?.detail?.[0]?.loc;
+  return loc ? loc.slice(1).join(".") : undefined;
+}
+
+async function mithrilOk(emu: RunningEmulator, method: string, path: string, body?: unknown, key?: string) {
+  const reply = await call(emu, method, path, body, key === undefined ? {} : { key });
+  if (reply.status >= 400) throw new Rejected(reply.status, fastApiField(reply.body));
+  return reply.body;
+}
+
+/** Mithril's wire, normalised to the driver's shapes (volume status from its `bids`). */
+function mithrilDriver(emu: RunningEmulator, _clients: FcpClient[], key?: string): Driver {
+  const project = emu.projectFid;
+  const bid = (b: any): NBid => ({
+    fid: b.fid,
+    name: b.name,
+    status: b.status,
+    limitPrice: b.limit_price,
+    instanceQuantity: b.instance_quantity,
+    instanceType: b.instance_type,
+    region: b.region ?? undefined,
+    volumes: b.launch_specification.volumes,
+    paused: b.status === "Paused",
+  });
+  const volume = (v: any): NVolume => ({
+    fid: v.fid,
+    name: v.name,
+    status: v.bids.length > 0 ? "attached" : "available",
+    attachedTo: v.bids,
+    interface: v.interface.toLowerCase(),
+    sizeGb: v.capacity_gb,
+    region: v.region,
+  });
+  const key_ = (k: any): NKey => ({ fid: k.fid, name: k.name, publicKey: k.public_key, privateKey: k.private_key ?? undefined });
+  const gone = async (path: string) => {
+    const reply = await call(emu, "DELETE", path, undefined, key ? { key } : {});
+    if (reply.status === 404) return false;
+    if (reply.status >= 400) throw new Rejected(reply.status, fastApiField(reply.body));
+    return true;
+  };
+  return {
+    projects: async () => (await mithrilOk(emu, "GET", "/v2/projects", undefined, key)).map((p: any) => ({ fid: p.fid, name: p.name })),
+    instanceTypes: async () => (await mithrilOk(emu, "GET", "/v2/instance-types", undefined, key)).map((t: any) => ({ fid: t.fid, name: t.name, numGpus: t.num_gpus })),
+    availability: async () =>
+      (await mithrilOk(emu, "GET", "/v2/spot/availability", undefined, key)).map((a: any) => ({
+        instanceType: a.instance_type,
+        region: a.region,
+        capacity: a.capacity,
+        price: a.last_instance_price,
+      })),
+    createBid: async (i) =>
+      bid(
+        await mithrilOk(emu, "POST", "/v2/spot/bids", mithrilBidBody(project, i), key),
+      ),
+    listBids: async (f = {}) => {
+      const out: NBid[] = [];
+      let cursor: string | null = null;
+      do {
+        const q = new URLSearchParams({ project, limit: "7" });
+        if (f.status) q.set("status", f.status);
+        if (f.region) q.set("region", f.region);
+        if (f.instanceType) q.set("instance_type", f.instanceType);
+        if (cursor) q.set("next_cursor", cursor);
+        const page: any = await mithrilOk(emu, "GET", `/v2/spot/bids?${q}`, undefined, key);
+        out.push(...page.data.map(bid));
+        cursor = page.next_cursor;
+      } while (cursor);
+      return out;
+    },
+    updateBid: async (fid, p) => bid(await mithrilOk(emu, "PATCH", `/v2/spot/bids/${fid}`, { limit_price: p.limitPrice, paused: p.paused }, key)),
+    cancelBid: (fid) => gone(`/v2/spot/bids/${fid}`),
+    listInstances: async (b) => {
+      const out: NInstance[] = [];
+      let cursor: string | null = null;
+      do {
+        const q = new URLSearchParams({ project, limit: "100" });
+        if (b) q.set("bid_fid_in", b);
+        if (cursor) q.set("next_cursor", cursor);
+        const page: any = await mithrilOk(emu, "GET", `/v2/instances?${q}`, undefined, key);
+        out.push(...page.data.map((i: any) => ({ fid: i.fid, bid: i.bid, status: i.status, ssh: i.ssh_destination ?? undefined })));
+        cursor = page.next_cursor;
+      } while (cursor);
+      return out;
+    },
+    createVolume: async (i) =>
+      volume(
+        await mithrilOk(emu, "POST", "/v2/volumes", { name: i.name, size_gb: i.sizeGb, disk_interface: i.interface === "block" ? "Block" : "File", project, region: i.region }, key),
+      ),
+    listVolumes: async () => (await mithrilOk(emu, "GET", `/v2/volumes?project=${project}`, undefined, key)).map(volume),
+    deleteVolume: (fid) => gone(`/v2/volumes/${fid}`),
+    createSshKey: async (i) => key_(await mithrilOk(emu, "POST", "/v2/ssh-keys", { name: i.name, project, public_key: i.publicKey }, key)),
+    listSshKeys: async () => (await mithrilOk(emu, "GET", `/v2/ssh-keys?project=${project}`, undefined, key)).map(key_),
+    deleteSshKey: (fid) => gone(`/v2/ssh-keys/${fid}`),
+  };
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+function mithrilBidBody(project: string, i: BidInput): Record<string, unknown> {
+  return {
+    project,
+    name: i.name,
+    instance_type: i.instanceType,
+    region: i.region,
+    limit_price: i.limitPrice,
+    instance_quantity: i.quantity ?? 1,
+    launch_specification: { ssh_keys: i.sshKeys ?? [], volumes: i.volumes ?? [], startup_script: i.startupScript ?? "" },
+  };
+}
+
+/** What a dialect calls the seed's statuses, fields and volume bodies. */
+interface Words {
+  bid(seedStatus: string): string;
+  instance(seedStatus: string): string;
+  field(seedField: string): string;
+  /** The status of refusing to delete an attached volume. */
+  attachedVolumeStatus: number;
+  rawBid(project: string, i: BidInput): Record<string, unknown>;
+  rawVolume(project: string, name: string, iface: "block" | "file", region: string): Record<string, unknown>;
+  keyPrefix: RegExp;
+  generatedKeyType: RegExp;
+}
+
+const SEED_WORDS: Words = {
+  bid: (s) => s,
+  instance: (s) => s,
+  field: (f) => f,
+  attachedVolumeStatus: 422,
+  rawBid: (project, i) => ({ project, name: i.name, instance_type: i.instanceType, region: i.region, limit_price: i.limitPrice }),
+  rawVolume: (project, name, iface, region) => ({ name, size_gb: 1, interface: iface, project, region }),
+  keyPrefix: /^ssh-key_/,
+  generatedKeyType: /^ssh-ed25519 /,
+};
+
+const MITHRIL_BID: Record<string, string> = { pending: "Open", provisioning: "Allocated", allocated: "Allocated", running: "Allocated", paused: "Paused", cancelled: "Terminated" };
+const MITHRIL_INSTANCE: Record<string, string> = { pending: "STATUS_STARTING", running: "STATUS_RUNNING", terminated: "STATUS_TERMINATED" };
+const MITHRIL_WORDS: Words = {
+  bid: (s) => MITHRIL_BID[s] ?? s,
+  instance: (s) => MITHRIL_INSTANCE[s] ?? s,
+  field: (f) => (/^(ssh_keys|startup_script|volumes)/.test(f) ? `launch_specification.${f}` : f),
+  attachedVolumeStatus: 409,
+  rawBid: mithrilBidBody,
+  rawVolume: (project, name, iface, region) => ({ name, size_gb: 1, disk_interface: iface === "block" ? "Block" : "File", project, region }),
+  keyPrefix: /^sshkey_/,
+  generatedKeyType: /^ssh-rsa /,
+};
+
 async function rejection(promise: Promise<unknown>): Promise<Rejected> {
   try {
     await promise;
@@ -289,24 +440,33 @@ async function rejection(promise: Promise<unknown>): Promise<Rejected> {
   throw new Error("expected the request to be rejected");
 }
 
-const DRIVERS: [string, (emu: RunningEmulator, clients: FcpClient[], key?: string) => Driver][] = [
-  ["raw HTTP", (emu, _clients, key) => rawDriver(emu, key)],
-  ["FcpClient", clientDriver],
+const DRIVERS: [string, EmulatorDialect, (emu: RunningEmulator, clients: FcpClient[], key?: string) => Driver, Words][] = [
+  ["raw HTTP", "seed", (emu, _clients, key) => rawDriver(emu, key), SEED_WORDS],
+  ["FcpClient", "seed", clientDriver, SEED_WORDS],
+  ["raw HTTP", "mithril", mithrilDriver, MITHRIL_WORDS],
 ];
 
-describe.each(DRIVERS)("FCP v2 conformance through %s", (_label, makeDriver) => {
+describe.each(DRIVERS)("FCP v2 conformance through %s, %s dialect", (_label, dialect, makeDriver, words) => {
   let emu: RunningEmulator;
   let api: Driver;
   const clients: FcpClient[] = [];
 
   beforeEach(async () => {
-    emu = await startTest({ provisionSeconds: 60 });
+    emu = await startTest({ provisionSeconds: 60, dialect });
     api = makeDriver(emu, clients);
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((c) => c.close()));
+    // Every mithril answer of the test conformed to the live OpenAPI document.
+    expect(emu.openApiViolations()).toEqual([]);
     await emu.close();
   });
+
+  if (dialect === "mithril") {
+    it("validates its responses against the live OpenAPI document in this run", () => {
+      expect(process.env.FCP_EMULATOR_VALIDATE_OPENAPI).toBe("1");
+    });
+  }
 
   it("lists the seeded project, the seed's instance types and priced availability", async () => {
     expect(await api.projects()).toEqual([{ fid: emu.projectFid, name: "my-project" }]);
@@ -330,19 +490,19 @@ describe.each(DRIVERS)("FCP v2 conformance through %s", (_label, makeDriver) => 
 
   it("allocates a bid, then runs it once provisioned, with reachable ssh destinations", async () => {
     const bid = await api.createBid({ name: "train", instanceType: A100, region: "us-central1-a", limitPrice: "$3.00", quantity: 2 });
-    expect(bid).toMatchObject({ status: "provisioning", limitPrice: "$3.00", instanceQuantity: 2, instanceType: A100, paused: false });
+    expect(bid).toMatchObject({ status: words.bid("provisioning"), limitPrice: "$3.00", instanceQuantity: 2, instanceType: A100, paused: false });
     expect(bid.fid).toMatch(/^bid_[A-Za-z0-9]{16}$/);
     const before = await api.listInstances(bid.fid);
     expect(before.map((i) => [i.status, i.ssh])).toEqual([
-      ["pending", undefined],
-      ["pending", undefined],
+      [words.instance("pending"), undefined],
+      [words.instance("pending"), undefined],
     ]);
     emu.clock.advance(60_000);
-    expect((await api.listBids()).find((b) => b.fid === bid.fid)?.status).toBe("running");
+    expect((await api.listBids()).find((b) => b.fid === bid.fid)?.status).toBe(words.bid("running"));
     const after = await api.listInstances(bid.fid);
     expect(after).toHaveLength(2);
     for (const i of after) {
-      expect(i.status).toBe("running");
+      expect(i.status).toBe(words.instance("running"));
       expect(i.ssh).toMatch(/^127\.0\.0\.1:\d+$/);
     }
     const capacity = (await api.availability()).find((a) => a.instanceType === A100 && a.region === "us-central1-a")!.capacity;
@@ -351,13 +511,17 @@ describe.each(DRIVERS)("FCP v2 conformance through %s", (_label, makeDriver) => 
 
   it("lists every bid across pages, and filters by status, region and instance type", async () => {
     for (let i = 0; i < 105; i++) {
-      const reply = await call(emu, "POST", "/v2/spot/bids", {
-        project: emu.projectFid,
-        name: `bulk-${i}`,
-        region: i % 3 === 0 ? "us-central1-b" : "us-central1-a",
-        instance_type: i % 5 === 0 ? H100_8X : A100,
-        limit_price: "$0.50",
-      });
+      const reply = await call(
+        emu,
+        "POST",
+        "/v2/spot/bids",
+        words.rawBid(emu.projectFid, {
+          name: `bulk-${i}`,
+          region: i % 3 === 0 ? "us-central1-b" : "us-central1-a",
+          instanceType: i % 5 === 0 ? H100_8X : A100,
+          limitPrice: "$0.50",
+        }),
+      );
       expect(reply.status).toBe(201);
     }
     const all = await api.listBids();
@@ -366,21 +530,21 @@ describe.each(DRIVERS)("FCP v2 conformance through %s", (_label, makeDriver) => 
     expect(all.map((b) => b.name)).toEqual(Array.from({ length: 105 }, (_, i) => `bulk-${i}`));
     expect((await api.listBids({ region: "us-central1-b" })).length).toBe(35);
     expect((await api.listBids({ instanceType: H100_8X })).length).toBe(21);
-    expect((await api.listBids({ status: "pending" })).length).toBe(105);
-    expect(await api.listBids({ status: "running" })).toEqual([]);
+    expect((await api.listBids({ status: words.bid("pending") })).length).toBe(105);
+    expect(await api.listBids({ status: words.bid("running") })).toEqual([]);
   });
 
   it("changes the limit price with one PATCH; below the market the bid is preempted, above it runs again", async () => {
     const bid = await api.createBid({ name: "p", instanceType: A100, region: "us-central1-a", limitPrice: "$3.00" });
     const lowered = await api.updateBid(bid.fid, { limitPrice: "$1.00" });
-    expect(lowered).toMatchObject({ limitPrice: "$1.00", status: "pending" });
-    expect((await api.listInstances(bid.fid)).map((i) => i.status)).toEqual(["terminated"]);
+    expect(lowered).toMatchObject({ limitPrice: "$1.00", status: words.bid("pending") });
+    expect((await api.listInstances(bid.fid)).map((i) => i.status)).toEqual([words.instance("terminated")]);
     const raised = await api.updateBid(bid.fid, { limitPrice: "$4.00" });
-    expect(raised).toMatchObject({ limitPrice: "$4.00", status: "provisioning" });
+    expect(raised).toMatchObject({ limitPrice: "$4.00", status: words.bid("provisioning") });
     const paused = await api.updateBid(bid.fid, { paused: true });
-    expect(paused).toMatchObject({ paused: true, status: "paused" });
-    expect((await api.listInstances(bid.fid)).every((i) => i.status === "terminated")).toBe(true);
-    expect(await api.updateBid(bid.fid, { paused: false })).toMatchObject({ paused: false, status: "provisioning" });
+    expect(paused).toMatchObject({ paused: true, status: words.bid("paused") });
+    expect((await api.listInstances(bid.fid)).every((i) => i.status === words.instance("terminated"))).toBe(true);
+    expect(await api.updateBid(bid.fid, { paused: false })).toMatchObject({ paused: false, status: words.bid("provisioning") });
   });
 
   it("cancels a bid: instances terminated, capacity returned, a second cancel harmless", async () => {
@@ -389,8 +553,8 @@ describe.each(DRIVERS)("FCP v2 conformance through %s", (_label, makeDriver) => 
     expect(await free()).toBe(12);
     expect(await api.cancelBid(bid.fid)).toBe(true);
     expect(await free()).toBe(16);
-    expect((await api.listBids()).find((b) => b.fid === bid.fid)?.status).toBe("cancelled");
-    expect((await api.listInstances(bid.fid)).map((i) => i.status)).toEqual(["terminated", "terminated", "terminated", "terminated"]);
+    expect((await api.listBids()).find((b) => b.fid === bid.fid)?.status).toBe(words.bid("cancelled"));
+    expect((await api.listInstances(bid.fid)).map((i) => i.status)).toEqual(Array(4).fill(words.instance("terminated")));
     await api.cancelBid(bid.fid);
     expect(await api.cancelBid("bid_doesnotexist0000")).toBe(false);
   });
@@ -402,7 +566,7 @@ describe.each(DRIVERS)("FCP v2 conformance through %s", (_label, makeDriver) => 
     const bid = await api.createBid({ name: "v", instanceType: A100, region: "us-central1-a", limitPrice: "$3.00", volumes: [vol.fid] });
     expect(bid.volumes).toEqual([vol.fid]);
     expect((await api.listVolumes()).find((v) => v.fid === vol.fid)).toMatchObject({ status: "attached", attachedTo: [bid.fid] });
-    expect(await rejection(api.deleteVolume(vol.fid))).toMatchObject({ status: 422 });
+    expect(await rejection(api.deleteVolume(vol.fid))).toMatchObject({ status: words.attachedVolumeStatus });
     await api.cancelBid(bid.fid);
     expect((await api.listVolumes()).find((v) => v.fid === vol.fid)).toMatchObject({ status: "available", attachedTo: [] });
     expect(await api.deleteVolume(vol.fid)).toBe(true);
@@ -413,14 +577,14 @@ describe.each(DRIVERS)("FCP v2 conformance through %s", (_label, makeDriver) => 
   it("shares a file volume across a multi-instance bid", async () => {
     const vol = await api.createVolume({ name: "shared", sizeGb: 100, interface: "file", region: "us-central1-b" });
     const bid = await api.createBid({ name: "cluster", instanceType: H100_8X, region: "us-central1-b", limitPrice: "$30.00", quantity: 2, volumes: [vol.fid] });
-    expect(bid.status).toBe("provisioning");
+    expect(bid.status).toBe(words.bid("provisioning"));
     expect((await api.listVolumes())[0]).toMatchObject({ interface: "file", status: "attached", attachedTo: [bid.fid] });
   });
 
   it("generates an SSH key pair when no public key is given, returning the private half once", async () => {
     const generated = await api.createSshKey({ name: "gen" });
-    expect(generated.fid).toMatch(/^ssh-key_/);
-    expect(generated.publicKey).toMatch(/^ssh-ed25519 /);
+    expect(generated.fid).toMatch(words.keyPrefix);
+    expect(generated.publicKey).toMatch(words.generatedKeyType);
     expect(generated.privateKey).toMatch(/BEGIN OPENSSH PRIVATE KEY/);
     const parsed = utils.parseKey(generated.privateKey!);
     expect(parsed instanceof Error).toBe(false);
@@ -440,10 +604,10 @@ describe.each(DRIVERS)("FCP v2 conformance through %s", (_label, makeDriver) => 
   it("starts a bid with SSH keys, and refuses an unknown one with a 422 on ssh_keys", async () => {
     const key = await api.createSshKey({ name: "k" });
     const bid = await api.createBid({ name: "k", instanceType: A100, region: "us-central1-a", limitPrice: "$3.00", sshKeys: [key.fid] });
-    expect(bid.status).toBe("provisioning");
+    expect(bid.status).toBe(words.bid("provisioning"));
     expect(await rejection(api.createBid({ name: "k2", instanceType: A100, region: "us-central1-a", limitPrice: "$3.00", sshKeys: ["ssh-key_nope"] }))).toMatchObject({
       status: 422,
-      field: "ssh_keys.0",
+      field: words.field("ssh_keys.0"),
     });
   });
 
@@ -453,10 +617,10 @@ describe.each(DRIVERS)("FCP v2 conformance through %s", (_label, makeDriver) => 
     ["a volume in another region", (v) => ({ name: "r", instanceType: A100, region: "us-central1-a", limitPrice: "$3.00", volumes: [v.far] }), "volumes.0"],
     ["a type not offered in the region", () => ({ name: "o", instanceType: H100_8X, region: "eu-central1-a", limitPrice: "$30.00" }), "region"],
   ])("refuses %s with a 422, creating nothing", async (_what, input, field) => {
-    const block = await call(emu, "POST", "/v2/volumes", { name: "blk", size_gb: 1, interface: "block", project: emu.projectFid, region: "us-central1-a" });
-    const far = await call(emu, "POST", "/v2/volumes", { name: "far", size_gb: 1, interface: "file", project: emu.projectFid, region: "eu-central1-a" });
+    const block = await call(emu, "POST", "/v2/volumes", words.rawVolume(emu.projectFid, "blk", "block", "us-central1-a"));
+    const far = await call(emu, "POST", "/v2/volumes", words.rawVolume(emu.projectFid, "far", "file", "eu-central1-a"));
     const err = await rejection(api.createBid(input({ block: block.body.fid, far: far.body.fid })));
-    expect(err).toMatchObject({ status: 422, field });
+    expect(err).toMatchObject({ status: 422, field: words.field(field) });
     expect(await api.listBids()).toEqual([]);
   });
 
