@@ -4,7 +4,7 @@
 // and delete/refresh of old state run the current implementation.
 import type * as pulumi from "@pulumi/pulumi";
 
-export type ProviderKind = "spotBid" | "volume" | "sshKey";
+export type ProviderKind = "spotBid" | "volume" | "sshKey" | "clusterBootstrap";
 
 export function providerShim(kind: ProviderKind): pulumi.dynamic.ResourceProvider {
   return {
