@@ -146,11 +146,10 @@ async function bootstrap(args: BootstrapInputs, oldPins: HostKeyPins): Promise<P
     throw new FlowError(
       `The cluster of bid ${args.bidId} could not be bootstrapped: ${failures.length} of ${nodes.length} node(s) failed. ${failures
         .map((f) => nodeFailure(labelOf(f.node.id, `${f.node.sshHost}:${f.node.sshPort}`), f.err))
-        .join(" | ")}`,
+        .join(" | ")}. Bid ${args.bidId} stays in the stack (and keeps costing money): run \`pulumi up\` again to retry the bootstrap, or \`pulumi destroy\` to cancel the bid.`,
       {
         errorCode: "CLUSTER_BOOTSTRAP_FAILED",
         suggestions: [
-          `The bid ${args.bidId} stays in the stack (and keeps costing money): run \`pulumi up\` again to retry the bootstrap, or \`pulumi destroy\` to cancel it.`,
           "Each node's own log is /var/log/flow/startup.log (ssh in with the Task's sshCommands).",
         ],
       },

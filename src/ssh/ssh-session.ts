@@ -193,5 +193,6 @@ function describeConnectError(err: unknown): string {
   if (e.code === "ECONNRESET") return "connection reset";
   if (e.level === "client-authentication") return "the task's SSH key was refused";
   if (e.level === "client-timeout") return "no SSH handshake in time";
+  if (/before handshake/i.test(e.message ?? "")) return "connection closed before the SSH handshake (sshd not up yet)";
   return e.message ?? String(err);
 }
