@@ -36,7 +36,10 @@ export async function diff(_id: string, olds: Props, news: Props): Promise<pulum
   const newIds = isUnknown(news.instances) ? undefined : idsOf(news.instances);
   const replaces: string[] = [];
   if (isUnknown(news.bidId) || olds.bidId !== news.bidId) replaces.push("bidId");
-  if (newIds === undefined || JSON.stringify(oldIds) !== JSON.stringify(newIds)) replaces.push("instances");
+  // Unknown instances of the same bid: a preview of an in-place update of the bid (its price), which
+  // keeps its instances. The update itself diffs again with the list known.
+  const sameBidUnknownInstances = newIds === undefined && !replaces.includes("bidId");
+  if (!sameBidUnknownInstances && JSON.stringify(oldIds) !== JSON.stringify(newIds)) replaces.push("instances");
   const delivered = ["code", "secretEnv", "masterPort", "numNodes", "cluster", "username", "privateKey"].filter(
     (k) => isUnknown(news[k]) || JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null),
   );

@@ -197,7 +197,8 @@ export class Task extends pulumi.ComponentResource {
       return new ClusterBootstrap(
         `${name}-bootstrap`,
         {
-          bidId: this.bid.bidId,
+          // The id, not the bidId output: it stays known in a preview of an in-place bid update.
+          bidId: this.bid.id,
           instances: this.bid.instances,
           privateKey: bootstrapKey,
           numNodes: config.numInstances,

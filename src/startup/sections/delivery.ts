@@ -18,9 +18,11 @@ export const deliverySection: StartupSection = {
     return [
       "step delivery",
       "t=0",
-      `for f in ${files.join(" ")}; do`,
-      `until [ -e "$f" ]; do if [ "$t" -ge ${waitSeconds} ]; then echo "$f was not delivered within ${waitSeconds} s (the cluster bootstrap brings it over SSH)"; exit 1; fi; sleep ${POLL_SECONDS}; t=$((t+${POLL_SECONDS})); done`,
-      "done",
+      // One bounded wait shared by every file: t keeps counting from one to the next.
+      ...files.map(
+        (f) =>
+          `until [ -e ${f} ]; do if [ "$t" -ge ${waitSeconds} ]; then echo "${f} was not delivered within ${waitSeconds} s (the cluster bootstrap brings it over SSH)"; exit 1; fi; sleep ${POLL_SECONDS}; t=$((t+${POLL_SECONDS})); done`,
+      ),
       'echo "delivered over SSH: $(cd /var/lib/flow && ls code.tgz secret.env 2>/dev/null | tr "\\n" " ")"',
     ].join("\n");
   },

@@ -9,7 +9,7 @@ import { expectDeploymentFailure } from "../../fixtures/expect-failure";
 
 jest.setTimeout(600_000);
 
-const CODE_DIR = path.resolve(__dirname, "../../fixtures/bootstrap/rendezvous");
+const CODE_DIR = path.resolve(__dirname, "../../../examples/stacks/training-cluster/workload");
 
 const program = (bootstrapTimeoutSeconds: number) => async () => {
   const task = new Task("faulty", {

@@ -15,7 +15,7 @@ import { fcpStack, liveBids, type FcpStack } from "../../fixtures/resources/fcp-
 
 jest.setTimeout(600_000);
 
-const CODE_DIR = path.resolve(__dirname, "../../fixtures/bootstrap/rendezvous");
+const CODE_DIR = path.resolve(__dirname, "../../../examples/stacks/training-cluster/workload");
 const HF_TOKEN = "hf_secretvalue_9f8e7d6c5b4a3210";
 const BOOTSTRAP_TYPE = "pulumi-nodejs:dynamic/fcp:ClusterBootstrap";
 
