@@ -49,6 +49,13 @@ export type TaskArgs = Omit<TaskConfigInput, "env" | "sshKeys" | "name"> & {
    */
   privateKey?: pulumi.Input<string>;
   /**
+   * Whether a multi-node Task writes each node's cluster.env over SSH (the `ClusterBootstrap`).
+   * `false` leaves the nodes waiting for a cluster.env you write yourself; secretEnv and code too
+   * large for the script still need the bootstrap.
+   * @default true
+   */
+  clusterBootstrap?: boolean;
+  /**
    * How long the cluster bootstrap waits for every instance to be reachable over SSH.
    * @default 600
    */
@@ -202,7 +209,7 @@ export class Task extends pulumi.ComponentResource {
           instances: this.bid.instances,
           privateKey: bootstrapKey,
           numNodes: config.numInstances,
-          cluster: config.numInstances > 1,
+          cluster: config.numInstances > 1 && args.clusterBootstrap !== false,
           masterPort: masterPortOf(args.env),
           code: deliveredCode as pulumi.Input<DeliveredCode>,
           secretEnv: args.secretEnv,
@@ -211,11 +218,11 @@ export class Task extends pulumi.ComponentResource {
         { parent: this },
       );
     };
-    if (config.numInstances > 1 || secretNames.length > 0) {
+    if ((config.numInstances > 1 && args.clusterBootstrap !== false) || secretNames.length > 0) {
       this.bootstrap = addBootstrap(delivered);
       this.bootstrapped = Promise.resolve(this.bootstrap);
     } else {
-      // A single node needs one only when its code is too large for the script.
+      // Without cluster.env to write, one is needed only when the code is too large for the script.
       this.bootstrapped = delivered.then((d) => (d ? addBootstrap(d) : undefined));
     }
     this.nodes = pulumi.output(this.bootstrapped).apply((b) => (b ? b.nodes : this.bid.instances.apply(nodesWithoutBootstrap)));
@@ -316,6 +323,7 @@ export function validateTaskArgs(name: string, args: TaskArgs): TaskConfig {
   delete plain.secretEnv;
   delete plain.privateKey;
   delete plain.bootstrapTimeoutSeconds;
+  delete plain.clusterBootstrap;
   plain.env = Object.fromEntries(Object.entries(args.env ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
   plain.sshKeys = args.sshKeys?.map((k, i) => (typeof k === "string" ? k : `ssh-key_input${i}`));
   plain.name ??= name;
@@ -328,7 +336,7 @@ export function validateTaskArgs(name: string, args: TaskArgs): TaskConfig {
   if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 1 || timeout > 86_400)) {
     problems.push({ field: "bootstrapTimeoutSeconds", message: `must be a whole number of seconds from 1 to 86400, got ${timeout}` });
   }
-  if (args.waitFor === "none" && (config.numInstances > 1 || Object.keys(args.secretEnv ?? {}).length > 0)) {
+  if (args.waitFor === "none" && ((config.numInstances > 1 && args.clusterBootstrap !== false) || Object.keys(args.secretEnv ?? {}).length > 0)) {
     problems.push({ field: "waitFor", message: 'cannot be "none" when the instances are bootstrapped over SSH (multi-node or secretEnv): the bootstrap needs their addresses' });
   }
   if (problems.length > 0) {

@@ -28,6 +28,8 @@ export function trainingCluster() {
     // root-only file that only the job reads.
     ...(hfToken ? { secretEnv: { HF_TOKEN: hfToken } } : {}),
     codeDir: path.join(__dirname, "workload"),
+    // Off only where nothing can be reached over SSH (an emulator whose instances do not boot).
+    clusterBootstrap: config.getBoolean("clusterBootstrap") ?? true,
     shell:
       launcher === "rendezvous"
         ? "python3 rendezvous.py"
