@@ -210,3 +210,53 @@ function plainOutputs(outputs: Record<string, unknown>): Record<string, unknown>
   };
   return unwrap(outputs) as Record<string, unknown>;
 }
+
+describe("a re-allocated bid (preempted, then given new instances)", () => {
+  let s: FcpStack;
+  let masterPort: number;
+  const program = async () => {
+    const task = new Task("realloc", {
+      instanceType: "a100",
+      region: "us-central1-b",
+      numInstances: 2,
+      maxPricePerHour: 3,
+      codeDir: CODE_DIR,
+      command: ["python3", "rendezvous.py"],
+      env: { MASTER_PORT: String(masterPort) },
+    });
+    return { bidId: task.bidId, nodes: task.nodes, privateKey: task.privateKey };
+  };
+  beforeAll(async () => {
+    masterPort = await freePort();
+    s = await fcpStack({ emulator: { instances: "sandbox", provisionSeconds: 0.3 } });
+  });
+  afterAll(() => s?.close());
+
+  test("after a refresh, the next up runs the bootstrap again on the new instances and they meet", async () => {
+    const first = await s.engine.up(program);
+    const bidId = first.outputs.bidId.value as string;
+    const oldIds = (first.outputs.nodes.value as NodeOut[]).map((n) => n.instanceId);
+    const a100 = (await s.client.listInstanceTypes()).find((t) => t.name === "a100-80gb.sxm.1x")!.fid;
+    await s.emulator.admin.setMarket({ instance_type: a100, region: "us-central1-b", price: "$5.00" });
+    await s.emulator.admin.setMarket({ instance_type: a100, region: "us-central1-b", price: "$2.00" });
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const live = (await s.emulator.admin.state()).instances.filter((i: { bid: string; status: string; fid: string; boot?: { state: string } }) => i.bid === bidId && i.status !== "terminated" && !oldIds.includes(i.fid));
+      if (live.length === 2 && live.every((i: { status: string }) => i.status === "running")) break;
+      if (Date.now() > deadline) throw new Error("the bid was not re-allocated");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await s.engine.refresh();
+    const again = await s.engine.up(program);
+    const op = again.ops.find((o) => o.type === BOOTSTRAP_TYPE)!;
+    expect(op).toMatchObject({ op: "replace", replaceKeys: ["instances"] });
+    expect(again.outputs.bidId.value).toBe(bidId);
+    const nodes = again.outputs.nodes.value as NodeOut[];
+    expect(nodes.some((n) => oldIds.includes(n.instanceId))).toBe(false);
+    const seen = await Promise.all(nodes.map(async (n) => JSON.parse(await waitForFileOverSsh(n.host, again.outputs.privateKey.value as string, "/workspace/rendezvous.json")) as Seen));
+    expect(seen.map((x) => [x.rank, x.main_ip])).toEqual([[0, nodes[0].privateIp], [1, nodes[0].privateIp]]);
+    expect(seen[0].received).toEqual([1]);
+    await s.engine.destroy();
+    expect(await liveBids(s.client)).toEqual([]);
+  });
+});

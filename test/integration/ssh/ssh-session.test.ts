@@ -10,6 +10,13 @@ import { bidBody, call } from "../emulator/helpers";
 
 jest.setTimeout(180_000);
 
+interface Booted {
+  fid: string;
+  bid: string;
+  ssh_destination: string | null;
+  boot?: { state: string; ssh_host_key_fingerprint: string };
+}
+
 let emu: RunningEmulator;
 let target: SshTarget;
 let fingerprint: string;
@@ -21,8 +28,9 @@ beforeAll(async () => {
   const bid = await call(emu, "POST", "/v2/spot/bids", bidBody(emu, { ssh_keys: [key.body.fid], name: "session" }));
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const inst = (await emu.admin.state()).instances.find((i: { bid: string; boot?: { state: string } }) => i.bid === bid.body.fid && i.boot?.state === "booted");
-    if (inst) {
+    const instances = (await emu.admin.state()).instances as unknown as Booted[];
+    const inst = instances.find((i) => i.bid === bid.body.fid && i.boot?.state === "booted" && i.ssh_destination);
+    if (inst?.ssh_destination && inst.boot) {
       const [host, port] = inst.ssh_destination.split(":");
       target = { host, port: Number(port), username: "ubuntu", privateKey: pair.private, label: `instance ${inst.fid} (${inst.ssh_destination})` };
       fingerprint = inst.boot.ssh_host_key_fingerprint;
