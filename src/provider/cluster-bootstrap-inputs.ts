@@ -29,7 +29,7 @@ export const clusterBootstrapInputsSchema = z.object({
   masterPort: z.number().int().min(1).max(65_535),
   /** Write cluster.env (more than one node). */
   cluster: z.boolean(),
-  code: codeSchema.optional(),
+  code: orUnknown(codeSchema).optional(),
   secretEnv: orUnknown(z.record(z.string(), z.string())).optional(),
   timeoutSeconds: z.number().int().min(1).max(86_400),
 });

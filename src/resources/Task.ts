@@ -8,7 +8,7 @@ import { gunzipSync } from "node:zlib";
 import { buildStartupScript, type StartupScript } from "../startup/build-startup-script";
 import { DEFAULT_MASTER_PORT } from "../startup/constants";
 import { envNameProblem } from "../startup/env-rules";
-import { SecretInScriptError } from "../startup/errors";
+import { ScriptTooLargeError, SecretInScriptError } from "../startup/errors";
 import { packageCode } from "../startup/package-code";
 import type { CodePayload } from "../startup/spec";
 import { ClusterBootstrap, type ClusterNode } from "./cluster-bootstrap";
@@ -152,19 +152,26 @@ export class Task extends pulumi.ComponentResource {
     if (!args.sshKeys?.length) this.sshKey = new SshKey(`${name}-key`, {}, { parent: this });
     const sshKeyIds: pulumi.Input<pulumi.Input<string>[]> = this.sshKey ? [this.sshKey.keyId] : args.sshKeys!;
 
+    const secretNames = Object.keys(args.secretEnv ?? {});
     const codeDir = path.resolve(config.codeDir ?? process.cwd());
     const code: Promise<CodePayload | undefined> = config.uploadCode ? packageCode(codeDir) : Promise.resolve(undefined);
     // Decided on the package alone (known in previews too): small code rides in the script, larger
     // code is uploaded over SFTP by the bootstrap and the script holds only its sha256.
-    const delivered: Promise<DeliveredCode | undefined> = code.then((c) => (c && codeBytes(c).length > INLINE_CODE_BUDGET_BYTES ? { dir: codeDir, sha256: c.sha256, bytes: codeBytes(c).length } : undefined));
+    const asDelivered = (c: CodePayload): DeliveredCode => ({ dir: codeDir, sha256: c.sha256, bytes: codeBytes(c).length });
+    const overBudget: Promise<DeliveredCode | undefined> = code.then((c) => (c && codeBytes(c).length > INLINE_CODE_BUDGET_BYTES ? asDelivered(c) : undefined));
+    // With a bootstrap anyway (clusters, secretEnv), code under the budget is delivered too when the
+    // script turns out too large with it.
+    const bootstrapNow = (config.numInstances > 1 && args.clusterBootstrap !== false) || secretNames.length > 0;
     const env = pulumi.all(args.env ?? {});
-    const secretNames = Object.keys(args.secretEnv ?? {});
     const timeoutSeconds = args.bootstrapTimeoutSeconds ?? 600;
     // The code stays out of pulumi.all: Output unwrapping would turn its Buffer into a plain object.
     // Only the names of secretEnv reach the script; its values are checked never to be in it.
     const secretValues = pulumi.unsecret(pulumi.all(args.secretEnv ?? {}));
     const built = pulumi.all([env, mounted, secretValues]).apply(async ([envValues, volumes, secrets]) =>
-      buildTaskScript(config, envValues, volumes, await code, await delivered, secretNames, timeoutSeconds, [...apiKeysInReach(), ...Object.values(secrets)]),
+      buildTaskScript(config, envValues, volumes, await code, await overBudget, bootstrapNow ? asDelivered : undefined, secretNames, timeoutSeconds, [
+        ...apiKeysInReach(),
+        ...Object.values(secrets),
+      ]),
     );
 
     this.bid = new SpotBid(
@@ -218,12 +225,12 @@ export class Task extends pulumi.ComponentResource {
         { parent: this },
       );
     };
-    if ((config.numInstances > 1 && args.clusterBootstrap !== false) || secretNames.length > 0) {
-      this.bootstrap = addBootstrap(delivered);
+    if (bootstrapNow) {
+      this.bootstrap = addBootstrap(built.apply((b) => b.delivered));
       this.bootstrapped = Promise.resolve(this.bootstrap);
     } else {
       // Without cluster.env to write, one is needed only when the code is too large for the script.
-      this.bootstrapped = delivered.then((d) => (d ? addBootstrap(d) : undefined));
+      this.bootstrapped = overBudget.then((d) => (d ? addBootstrap(d) : undefined));
     }
     this.nodes = pulumi.output(this.bootstrapped).apply((b) => (b ? b.nodes : this.bid.instances.apply(nodesWithoutBootstrap)));
     this.clusterReadyAt = pulumi.output(this.bootstrapped).apply((b): pulumi.Output<string | undefined> => (b ? b.readyAt : pulumi.output(undefined)));
@@ -266,25 +273,36 @@ function buildTaskScript(
   env: Record<string, string>,
   volumes: MountedVolume[],
   code: CodePayload | undefined,
-  delivered: DeliveredCode | undefined,
+  overBudget: DeliveredCode | undefined,
+  deliverIfTooLarge: ((code: CodePayload) => DeliveredCode) | undefined,
   secretNames: string[],
   bootstrapTimeoutSeconds: number,
   secrets: string[],
-): StartupScript {
+): StartupScript & { delivered?: DeliveredCode } {
   const waitSeconds = deliveryWaitSeconds(bootstrapTimeoutSeconds);
+  let delivered = overBudget;
   if (!delivered) {
     const delivery = secretNames.length > 0 ? { secretEnvNames: secretNames, waitSeconds } : undefined;
-    return buildStartupScript({ ...taskStartupSpec(config, env, volumes, code), delivery }, { secrets });
+    try {
+      return buildStartupScript({ ...taskStartupSpec(config, env, volumes, code), delivery }, { secrets });
+    } catch (err) {
+      if (!(err instanceof ScriptTooLargeError) || !code || !deliverIfTooLarge) throw err;
+      delivered = deliverIfTooLarge(code);
+    }
   }
   // Not in the script, so the script's own check cannot see it: the package is searched here.
   const tar = gunzipSync(codeBytes(code!));
   for (const secret of secrets) if (secret && tar.includes(Buffer.from(secret, "utf8"))) throw new SecretInScriptError("the code package");
   const delivery = { codeSha256: delivered.sha256, secretEnvNames: secretNames, waitSeconds };
-  return buildStartupScript({ ...taskStartupSpec(config, env, volumes, undefined), delivery }, { secrets });
+  return { ...buildStartupScript({ ...taskStartupSpec(config, env, volumes, undefined), delivery }, { secrets }), delivered };
 }
 
-/** Gzipped code larger than this is delivered over SFTP: base64 makes it 4/3 larger, and the rest of the script needs room. */
-const INLINE_CODE_BUDGET_BYTES = 5 * 1024;
+/**
+ * Gzipped code larger than this is delivered over SFTP (decided on the package alone, so a preview
+ * knows whether a single node gets a bootstrap): base64 makes it 4/3 larger, the rest of the script
+ * needs room, and the largest payload that fits a minimal script is about 6,180 bytes.
+ */
+const INLINE_CODE_BUDGET_BYTES = 6_000;
 
 function codeBytes(code: CodePayload): Buffer {
   return "bytes" in code ? Buffer.from(code.bytes.buffer, code.bytes.byteOffset, code.bytes.byteLength) : Buffer.from(code.base64, "base64");

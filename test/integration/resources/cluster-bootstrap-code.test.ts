@@ -85,3 +85,30 @@ test("a single node with the same code gets a bootstrap only for the upload, and
     await s.close();
   }
 });
+
+test("a cluster whose code is under the inline budget still gets it over SFTP when the script would be too large with it", async () => {
+  const small = mkdtempSync(path.join(tmpdir(), "fcp-small-code-"));
+  const s = await fcpStack({ emulator: { instances: "sandbox", provisionSeconds: 0.3 } });
+  try {
+    const blob = randomBytes(5_000);
+    writeFileSync(path.join(small, "blob.bin"), blob);
+    const packaged = await packageCode(small);
+    expect(packaged.bytes.length).toBeLessThan(6_000);
+    // Random values, so the compressed form cannot save the inline script either.
+    const env = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`PAD_${i}`, randomBytes(300).toString("base64")]));
+    const result = await s.engine.up(async () => {
+      const task = new Task("padded", { instanceType: "a100", region: "us-central1-a", numInstances: 2, maxPricePerHour: 3, codeDir: small, env, command: ["sha256sum", "blob.bin"] });
+      return { nodes: task.nodes, privateKey: task.privateKey };
+    });
+    const [bid] = await liveBids(s.client);
+    expect(bid.startupScript).toContain(packaged.sha256);
+    expect(bid.startupScript).not.toContain("FLOW_EOF");
+    for (const node of result.outputs.nodes.value as Array<{ host: string }>) {
+      expect(await runOverSsh(node.host, result.outputs.privateKey.value as string, "for i in $(seq 1200); do [ -s /workspace/blob.bin ] && break; sleep 0.1; done; sha256sum /workspace/blob.bin")).toContain(sha(blob));
+    }
+    await s.engine.destroy();
+  } finally {
+    await s.close();
+    rmSync(small, { recursive: true, force: true });
+  }
+});
