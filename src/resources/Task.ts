@@ -357,7 +357,11 @@ export function validateTaskArgs(name: string, args: TaskArgs): TaskConfig {
   if (args.waitFor === "none" && ((config.numInstances > 1 && args.clusterBootstrap !== false) || Object.keys(args.secretEnv ?? {}).length > 0)) {
     problems.push({ field: "waitFor", message: 'cannot be "none" when the instances are bootstrapped over SSH (multi-node or secretEnv): the bootstrap needs their addresses' });
   }
-  if (problems.length > 0) {
+  const bootstrapped = (config.numInstances > 1 && args.clusterBootstrap !== false) || Object.keys(args.secretEnv ?? {}).length > 0;
+  if (bootstrapped && args.sshKeys?.length && args.privateKey === undefined) {
+    problems.push({ field: "privateKey", message: "is needed with sshKeys: the cluster bootstrap logs in with one of them (or leave sshKeys out to let the Task generate a key)" });
+  }
+    if (problems.length > 0) {
     throw new ValidationError(`Task ${name}: ${problems.map((p) => `${p.field} ${p.message}`).join("; ")}`, {
       fieldErrors: problems,
       field: problems[0].field,
