@@ -29,8 +29,9 @@ export const clusterBootstrapInputsSchema = z.object({
   masterPort: z.number().int().min(1).max(65_535),
   /** Write cluster.env (more than one node). */
   cluster: z.boolean(),
-  code: orUnknown(codeSchema).optional(),
-  secretEnv: orUnknown(z.record(z.string(), z.string())).optional(),
+  // null: an Output that resolved to nothing (no delivered code), as the engine serializes it.
+  code: orUnknown(codeSchema.nullable()).optional(),
+  secretEnv: orUnknown(z.record(z.string(), z.string()).nullable()).optional(),
   timeoutSeconds: z.number().int().min(1).max(86_400),
 });
 
@@ -42,8 +43,8 @@ export interface BootstrapInputs {
   numNodes: number;
   masterPort: number;
   cluster: boolean;
-  code?: z.infer<typeof codeSchema>;
-  secretEnv?: Record<string, string>;
+  code?: z.infer<typeof codeSchema> | null;
+  secretEnv?: Record<string, string> | null;
   timeoutSeconds: number;
 }
 

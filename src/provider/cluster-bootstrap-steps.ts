@@ -25,7 +25,7 @@ export interface NodePlan {
   masterPort: number;
   cluster: boolean;
   code?: { bytes: Buffer; sha256: string };
-  secretEnv?: Record<string, string>;
+  secretEnv?: Record<string, string> | null;
 }
 
 /** `sudo -n ` unless the session is root already (FCP logs in as ubuntu, with passwordless sudo). */

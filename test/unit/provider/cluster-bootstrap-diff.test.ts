@@ -71,3 +71,7 @@ describe("ranks and pins", () => {
     expect(pinsOf({ a: "SHA256:a", b: 3 })).toEqual({ a: "SHA256:a" });
   });
 });
+
+test("check accepts null code and secretEnv (Outputs that resolved to nothing)", async () => {
+  expect((await check({}, { ...olds, code: null, secretEnv: null })).failures).toBeUndefined();
+});
