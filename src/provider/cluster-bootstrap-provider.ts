@@ -40,9 +40,12 @@ export async function diff(_id: string, olds: Props, news: Props): Promise<pulum
   // keeps its instances. The update itself diffs again with the list known.
   const sameBidUnknownInstances = newIds === undefined && !replaces.includes("bidId");
   if (!sameBidUnknownInstances && JSON.stringify(oldIds) !== JSON.stringify(newIds)) replaces.push("instances");
-  const delivered = ["code", "secretEnv", "masterPort", "numNodes", "cluster", "username", "privateKey"].filter(
+  // The code by its digest: the same package from another checkout directory is no change.
+  const codeSha = (v: unknown) => (v && typeof v === "object" ? (v as { sha256?: unknown }).sha256 : v) ?? null;
+  const delivered = ["secretEnv", "masterPort", "numNodes", "cluster", "username", "privateKey"].filter(
     (k) => isUnknown(news[k]) || JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null),
   );
+  if (isUnknown(news.code) || codeSha(olds.code) !== codeSha(news.code)) delivered.push("code");
   return { changes: replaces.length > 0 || delivered.length > 0, replaces, deleteBeforeReplace: false };
 }
 

@@ -38,6 +38,12 @@ describe("diff", () => {
     expect(await diff("x", olds, { ...olds, instances: UNKNOWN })).toMatchObject({ changes: false, replaces: [] });
   });
 
+  test("the code is compared by its digest, not the directory it was packaged from", async () => {
+    const code = { dir: "/a", sha256: "a".repeat(64), bytes: 10 };
+    expect(await diff("x", { ...olds, code }, { ...olds, code: { ...code, dir: "/b" } })).toMatchObject({ changes: false });
+    expect(await diff("x", { ...olds, code }, { ...olds, code: { ...code, sha256: "b".repeat(64) } })).toMatchObject({ changes: true, replaces: [] });
+  });
+
   test("a new secret value or port is an update in place, delivered again", async () => {
     expect(await diff("x", olds, { ...olds, secretEnv: { HF_TOKEN: "v2" } })).toMatchObject({ changes: true, replaces: [] });
     expect(await diff("x", olds, { ...olds, masterPort: 1234 })).toMatchObject({ changes: true, replaces: [] });
