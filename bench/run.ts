@@ -1,4 +1,4 @@
-// `npm run bench [client|emulator|startup|provider...]`: the benchmarks in one run, printed as a
+// `npm run bench [client|emulator|startup|provider|bootstrap...]`: the benchmarks in one run, printed as a
 // table of figures and targets.
 // Figures are measured here and now, on this machine; no test asserts a time.
 import type { BenchResult } from "./bench-result";
@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<{ run(): Promise<BenchResult[]> }>> 
   startup: () => import("./startup.bench"),
   provider: () => import("./provider.bench"),
   scale: () => import("./scale.bench"),
+  bootstrap: () => import("./bootstrap.bench"),
 };
 
 async function main(): Promise<number> {

@@ -34,9 +34,10 @@ export const noSecretsInEnvConfig = z
 
 export const noSecretsInEnv: ResourceValidationPolicy = {
   name: "no-secrets-in-env",
-  description: "Checks whether an FCP Task's env holds plaintext values that look like credentials (cloud keys, tokens, private keys).",
+  description: "Checks whether an FCP Task's env holds plaintext values that look like credentials (cloud keys, tokens, private keys); recommends secretEnv for them.",
   // A plaintext credential reaches the program's source, the stack state and every preview before
-  // anyone notices; once applied it has to be rotated. Wrapping it in a secret costs one line.
+  // anyone notices; once applied it has to be rotated. secretEnv costs one line and keeps it out of
+  // the bid's startup script (readable by every project member) as well as out of state.
   enforcementLevel: "mandatory",
   configSchema: configSchemaOf(noSecretsInEnvConfig),
   validateResource: (args, reportViolation) => {
@@ -64,8 +65,9 @@ export const noSecretsInEnv: ResourceValidationPolicy = {
       if (kind !== undefined) {
         reportViolation(
           `${who} sets env.${name} to what looks like ${kind}, in plaintext: it sits in the program, the stack ` +
-            `state and every preview. Pass it as a secret instead (env: { ${name}: config.requireSecret("...") }), ` +
-            "or list the name in allowNames in the policy config if it is not a credential.",
+            `state and every preview. Move it to secretEnv (secretEnv: { ${name}: config.requireSecret("...") }): ` +
+            "the cluster bootstrap delivers it over SSH into a root-only file, so it is in no startup script and not on FCP. " +
+            "Or list the name in allowNames in the policy config if it is not a credential.",
         );
       }
     }

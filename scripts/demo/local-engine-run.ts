@@ -5,7 +5,7 @@ import { DeploymentError, LocalEngine, type ConfigMap, type OperationResult } fr
 import { trainingCluster } from "../../examples/stacks/training-cluster/program";
 import { POLICY_CONFIG, POLICY_PACK, REPO_ROOT } from "./demo";
 import { heading, line, steps } from "./print";
-import { peekOverSsh } from "./ssh-peek";
+import { peekOverSsh, showRendezvous } from "./ssh-peek";
 import { readFileSync } from "node:fs";
 
 export async function runWithLocalEngine(ctx: { emulator: RunningEmulator; work: string; env: Record<string, string> }): Promise<void> {
@@ -14,6 +14,9 @@ export async function runWithLocalEngine(ctx: { emulator: RunningEmulator; work:
     "fcp:apiUrl": ctx.emulator.url,
     "fcp:project": "my-project",
     "training-cluster:numInstances": numInstances,
+    // The stand-in for torchrun: the nodes rendezvous and say which ranks met.
+    "training-cluster:launcher": "rendezvous",
+    "training-cluster:clusterBootstrap": ctx.emulator.instances.mode === "sandbox",
   });
   const engine = (numInstances: number, policies: boolean) =>
     new LocalEngine({
@@ -36,6 +39,7 @@ export async function runWithLocalEngine(ctx: { emulator: RunningEmulator; work:
     steps(up.ops.map((o) => ({ op: o.op, type: o.type, name: o.name })));
     outputs(up);
     await peekOverSsh(ctx.emulator, up.outputs.sshHosts.value as string[], up.outputs.privateKey.value as string);
+    await showRendezvous(ctx.emulator, up.outputs.nodes.value as never, up.outputs.privateKey.value as string, up.outputs.clusterReadyAt?.value as string | undefined);
   } finally {
     await main.close();
   }

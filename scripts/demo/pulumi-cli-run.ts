@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import type { RunningEmulator } from "pulumi-fcp/emulator";
 import { POLICY_CONFIG, POLICY_PACK, STACK_DIR } from "./demo";
 import { heading, line } from "./print";
-import { peekOverSsh } from "./ssh-peek";
+import { peekOverSsh, showRendezvous } from "./ssh-peek";
 
 export async function runWithPulumiCli(ctx: { emulator: RunningEmulator; work: string; env: Record<string, string> }): Promise<void> {
   const env = {
@@ -27,13 +27,16 @@ export async function runWithPulumiCli(ctx: { emulator: RunningEmulator; work: s
   await pulumi(["config", "set", "--secret", "fcp:apiKey", ctx.emulator.apiKey], { quiet: true });
   await pulumi(["config", "set", "fcp:project", "my-project"], { quiet: true });
   await pulumi(["config", "set", "numInstances", "2"], { quiet: true });
+  await pulumi(["config", "set", "launcher", "rendezvous"], { quiet: true });
+  await pulumi(["config", "set", "clusterBootstrap", String(ctx.emulator.instances.mode === "sandbox")], { quiet: true });
   try {
     heading("pulumi up  (examples/stacks/training-cluster, numInstances 2)");
     await pulumi(["up", "--yes"]);
     heading("Stack outputs");
     await pulumi(["stack", "output"]);
-    const out = JSON.parse((await pulumi(["stack", "output", "--json", "--show-secrets"], { quiet: true })).stdout) as { sshHosts?: string[]; privateKey?: string };
+    const out = JSON.parse((await pulumi(["stack", "output", "--json", "--show-secrets"], { quiet: true })).stdout) as { sshHosts?: string[]; privateKey?: string; nodes?: never[]; clusterReadyAt?: string };
     await peekOverSsh(ctx.emulator, out.sshHosts ?? [], out.privateKey ?? "");
+    await showRendezvous(ctx.emulator, out.nodes ?? [], out.privateKey ?? "", out.clusterReadyAt);
     heading("pull request: numInstances 2 → 4  (pulumi preview --policy-pack policy-pack)");
     await pulumi(["config", "set", "numInstances", "4"], { quiet: true });
     const preview = await pulumi(["preview", "--diff", "--policy-pack", POLICY_PACK, "--policy-pack-config", POLICY_CONFIG], { allowFailure: true });

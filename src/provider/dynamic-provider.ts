@@ -3,6 +3,7 @@
 import * as spotBid from "./spot-bid-provider";
 import * as volume from "./volume-provider";
 import * as sshKey from "./ssh-key-provider";
+import * as clusterBootstrap from "./cluster-bootstrap-provider";
 
 export { configure } from "./settings";
 
@@ -10,4 +11,5 @@ export const handlers = {
   spotBid: { ...spotBid, delete: spotBid.remove },
   volume: { ...volume, delete: volume.remove },
   sshKey: { ...sshKey, delete: sshKey.remove },
+  clusterBootstrap: { ...clusterBootstrap, delete: clusterBootstrap.remove },
 };

@@ -4,3 +4,4 @@ export { SshKey, type SshKeyArgs } from "./ssh-key";
 export { Task, type TaskArgs, validateTaskArgs } from "./task";
 export * from "./task-config";
 export type { WaitFor } from "../provider/spot-bid-inputs";
+export { ClusterBootstrap, type ClusterBootstrapArgs, type ClusterNode } from "./cluster-bootstrap";

@@ -4,7 +4,7 @@
 // and delete/refresh of old state run the current implementation.
 import type * as pulumi from "@pulumi/pulumi";
 
-export type ProviderKind = "spotBid" | "volume" | "sshKey";
+export type ProviderKind = "spotBid" | "volume" | "sshKey" | "clusterBootstrap";
 
 // One object per kind: Pulumi caches a provider's serialization by object identity, so a stack
 // of 256 bids serializes the shim once instead of 256 times (~80 ms each on this machine).

@@ -4,10 +4,14 @@ import { FcpClient } from "../fcp-client/client";
 import { loadConfig, requireApiKey } from "../fcp-client/config";
 import { ValidationError } from "../fcp-api/errors";
 import { formatPrice } from "../fcp-api/price";
-import { buildStartupScript } from "../startup/build-startup-script";
-import { SecretInScriptError } from "../startup/errors";
+import { gunzipSync } from "node:zlib";
+import { buildStartupScript, type StartupScript } from "../startup/build-startup-script";
+import { DEFAULT_MASTER_PORT } from "../startup/constants";
+import { envNameProblem } from "../startup/env-rules";
+import { ScriptTooLargeError, SecretInScriptError } from "../startup/errors";
 import { packageCode } from "../startup/package-code";
 import type { CodePayload } from "../startup/spec";
+import { ClusterBootstrap, type ClusterNode } from "./cluster-bootstrap";
 import { SpotBid, type SpotBidInstance } from "./spot-bid";
 import { SshKey } from "./ssh-key";
 import { isExistingVolume, parseTaskConfig, type NewVolumeSpec, type TaskConfig, type TaskConfigInput } from "./task-config";
@@ -31,6 +35,31 @@ export type TaskArgs = Omit<TaskConfigInput, "env" | "sshKeys" | "name"> & {
    * @default {}
    */
   env?: Record<string, pulumi.Input<string>>;
+  /**
+   * Values that must never be in a startup script or anywhere on FCP (e.g. `HF_TOKEN`): delivered
+   * over SSH by the cluster bootstrap into a root-only 0600 file that only the task's process
+   * reads. Kept secret in state. Names follow the rules of `env`, and may not also be in `env`.
+   * @default {}
+   */
+  secretEnv?: Record<string, pulumi.Input<string>>;
+  /**
+   * OpenSSH private key of one of `sshKeys`, for the cluster bootstrap (multi-node tasks, large
+   * code, secretEnv). Not needed when the Task generates its key.
+   * @default - the generated key
+   */
+  privateKey?: pulumi.Input<string>;
+  /**
+   * Whether a multi-node Task writes each node's cluster.env over SSH (the `ClusterBootstrap`).
+   * `false` leaves the nodes waiting for a cluster.env you write yourself; secretEnv and code too
+   * large for the script still need the bootstrap.
+   * @default true
+   */
+  clusterBootstrap?: boolean;
+  /**
+   * How long the cluster bootstrap waits for every instance to be reachable over SSH.
+   * @default 600
+   */
+  bootstrapTimeoutSeconds?: number;
   /**
    * FCP SSH key ids, e.g. `[key.keyId]`.
    * @default - a new ed25519 key is generated; its private half is the secret output `privateKey`
@@ -89,8 +118,24 @@ export class Task extends pulumi.ComponentResource {
   readonly startupScriptBytes: pulumi.Output<number>;
   readonly volumeIds: pulumi.Output<string[]>;
   readonly instanceTypeName: pulumi.Output<string>;
+  /**
+   * Each node's rank, host, private IP and ready state: `ready` once the cluster bootstrap
+   * delivered everything; after `pulumi refresh`, the node's startup status. Without a bootstrap
+   * (one node, code in the script), the instances' FCP status.
+   */
+  readonly nodes: pulumi.Output<ClusterNode[]>;
+  /** When every node was ready (the bootstrap finished), or undefined without a bootstrap. */
+  readonly clusterReadyAt: pulumi.Output<string | undefined>;
 
   readonly bid: SpotBid;
+  /**
+   * The SSH bootstrap (cluster.env, large code, secretEnv), when this Task needs one. Known at
+   * once for clusters and secretEnv; for a single node whose code turns out too large for the
+   * script, it is added once the code is packaged (see `bootstrapped`).
+   */
+  readonly bootstrap?: ClusterBootstrap;
+  /** Resolves to the bootstrap, whether it was known at once or added after packaging. */
+  readonly bootstrapped: Promise<ClusterBootstrap | undefined>;
   readonly sshKey?: SshKey;
   readonly volumes: Volume[];
 
@@ -107,12 +152,26 @@ export class Task extends pulumi.ComponentResource {
     if (!args.sshKeys?.length) this.sshKey = new SshKey(`${name}-key`, {}, { parent: this });
     const sshKeyIds: pulumi.Input<pulumi.Input<string>[]> = this.sshKey ? [this.sshKey.keyId] : args.sshKeys!;
 
+    const secretNames = Object.keys(args.secretEnv ?? {});
     const codeDir = path.resolve(config.codeDir ?? process.cwd());
     const code: Promise<CodePayload | undefined> = config.uploadCode ? packageCode(codeDir) : Promise.resolve(undefined);
+    // Decided on the package alone (known in previews too): small code rides in the script, larger
+    // code is uploaded over SFTP by the bootstrap and the script holds only its sha256.
+    const asDelivered = (c: CodePayload): DeliveredCode => ({ dir: codeDir, sha256: c.sha256, bytes: codeBytes(c).length });
+    const overBudget: Promise<DeliveredCode | undefined> = code.then((c) => (c && codeBytes(c).length > INLINE_CODE_BUDGET_BYTES ? asDelivered(c) : undefined));
+    // With a bootstrap anyway (clusters, secretEnv), code under the budget is delivered too when the
+    // script turns out too large with it.
+    const bootstrapNow = (config.numInstances > 1 && args.clusterBootstrap !== false) || secretNames.length > 0;
     const env = pulumi.all(args.env ?? {});
+    const timeoutSeconds = args.bootstrapTimeoutSeconds ?? 600;
     // The code stays out of pulumi.all: Output unwrapping would turn its Buffer into a plain object.
-    const script = pulumi.all([env, mounted]).apply(async ([envValues, volumes]) =>
-      buildStartupScript(taskStartupSpec(config, envValues, volumes, await code), { secrets: apiKeysInReach() }),
+    // Only the names of secretEnv reach the script; its values are checked never to be in it.
+    const secretValues = pulumi.unsecret(pulumi.all(args.secretEnv ?? {}));
+    const built = pulumi.all([env, mounted, secretValues]).apply(async ([envValues, volumes, secrets]) =>
+      buildTaskScript(config, envValues, volumes, await code, await overBudget, bootstrapNow ? asDelivered : undefined, secretNames, timeoutSeconds, [
+        ...apiKeysInReach(),
+        ...Object.values(secrets),
+      ]),
     );
 
     this.bid = new SpotBid(
@@ -125,7 +184,7 @@ export class Task extends pulumi.ComponentResource {
         instanceQuantity: config.numInstances,
         sshKeyIds,
         volumeIds: mounted.apply((vs) => vs.map((v) => v.volumeId)),
-        startupScript: script.script,
+        startupScript: built.apply((b) => b.script),
         waitFor: args.waitFor,
         readyTimeoutMinutes: args.readyTimeoutMinutes,
       },
@@ -140,9 +199,44 @@ export class Task extends pulumi.ComponentResource {
       (list ?? []).filter((i) => i.sshHost).map((i) => `ssh -p ${i.sshPort ?? 22} ubuntu@${i.sshHost}`),
     );
     this.privateKey = this.sshKey ? this.sshKey.privateKey : pulumi.output(undefined);
+
+    const bootstrapKey: pulumi.Input<string> | undefined = args.privateKey ?? this.sshKey?.privateKey.apply((k) => k ?? "");
+    const addBootstrap = (deliveredCode: pulumi.Input<DeliveredCode | undefined>): ClusterBootstrap => {
+      if (!bootstrapKey) {
+        throw new ValidationError(`Task ${name} needs the private key of one of its sshKeys: ${config.numInstances > 1 ? "its nodes get cluster.env" : "its code or secretEnv is delivered"} over SSH.`, {
+          field: "privateKey",
+          suggestions: ['Pass `privateKey` (e.g. config.requireSecret("sshPrivateKey")), or leave `sshKeys` out to let the Task generate a key.'],
+        });
+      }
+      return new ClusterBootstrap(
+        `${name}-bootstrap`,
+        {
+          // The id, not the bidId output: it stays known in a preview of an in-place bid update.
+          bidId: this.bid.id,
+          instances: this.bid.instances,
+          privateKey: bootstrapKey,
+          numNodes: config.numInstances,
+          cluster: config.numInstances > 1 && args.clusterBootstrap !== false,
+          masterPort: masterPortOf(args.env),
+          code: deliveredCode as pulumi.Input<DeliveredCode>,
+          secretEnv: args.secretEnv,
+          timeoutSeconds,
+        },
+        { parent: this },
+      );
+    };
+    if (bootstrapNow) {
+      this.bootstrap = addBootstrap(built.apply((b) => b.delivered));
+      this.bootstrapped = Promise.resolve(this.bootstrap);
+    } else {
+      // Without cluster.env to write, one is needed only when the code is too large for the script.
+      this.bootstrapped = overBudget.then((d) => (d ? addBootstrap(d) : undefined));
+    }
+    this.nodes = pulumi.output(this.bootstrapped).apply((b) => (b ? b.nodes : this.bid.instances.apply(nodesWithoutBootstrap)));
+    this.clusterReadyAt = pulumi.output(this.bootstrapped).apply((b): pulumi.Output<string | undefined> => (b ? b.readyAt : pulumi.output(undefined)));
     // Known from the args, so previews and policies see the cost before anything exists.
     this.hourlyCost = pulumi.output(formatPrice(config.maxPricePerHourCents * config.numInstances));
-    this.startupScriptBytes = script.bytes;
+    this.startupScriptBytes = built.apply((b) => b.bytes);
     this.volumeIds = mounted.apply((vs) => vs.map((v) => v.volumeId));
     this.instanceTypeName = this.bid.instanceTypeName;
 
@@ -157,8 +251,81 @@ export class Task extends pulumi.ComponentResource {
       startupScriptBytes: this.startupScriptBytes,
       volumeIds: this.volumeIds,
       instanceTypeName: this.instanceTypeName,
+      nodes: this.nodes,
+      clusterReadyAt: this.clusterReadyAt,
     });
   }
+}
+
+/** A code package the script cannot hold: the bootstrap packages `dir` again and uploads it. */
+interface DeliveredCode {
+  dir: string;
+  sha256: string;
+  bytes: number;
+}
+
+/**
+ * The script with the code inside when it fits, else with the code delivered over SFTP (the
+ * script then holds only its sha256). secretEnv names are always delivered.
+ */
+function buildTaskScript(
+  config: TaskConfig,
+  env: Record<string, string>,
+  volumes: MountedVolume[],
+  code: CodePayload | undefined,
+  overBudget: DeliveredCode | undefined,
+  deliverIfTooLarge: ((code: CodePayload) => DeliveredCode) | undefined,
+  secretNames: string[],
+  bootstrapTimeoutSeconds: number,
+  secrets: string[],
+): StartupScript & { delivered?: DeliveredCode } {
+  const waitSeconds = deliveryWaitSeconds(bootstrapTimeoutSeconds);
+  let delivered = overBudget;
+  if (!delivered) {
+    const delivery = secretNames.length > 0 ? { secretEnvNames: secretNames, waitSeconds } : undefined;
+    try {
+      return buildStartupScript({ ...taskStartupSpec(config, env, volumes, code), delivery }, { secrets });
+    } catch (err) {
+      if (!(err instanceof ScriptTooLargeError) || !code || !deliverIfTooLarge) throw err;
+      delivered = deliverIfTooLarge(code);
+    }
+  }
+  // Not in the script, so the script's own check cannot see it: the package is searched here.
+  const tar = gunzipSync(codeBytes(code!));
+  for (const secret of secrets) if (secret && tar.includes(Buffer.from(secret, "utf8"))) throw new SecretInScriptError("the code package");
+  const delivery = { codeSha256: delivered.sha256, secretEnvNames: secretNames, waitSeconds };
+  return { ...buildStartupScript({ ...taskStartupSpec(config, env, volumes, undefined), delivery }, { secrets }), delivered };
+}
+
+/**
+ * Gzipped code larger than this is delivered over SFTP (decided on the package alone, so a preview
+ * knows whether a single node gets a bootstrap): base64 makes it 4/3 larger, the rest of the script
+ * needs room, and the largest payload that fits a minimal script is about 6,180 bytes.
+ */
+const INLINE_CODE_BUDGET_BYTES = 6_000;
+
+function codeBytes(code: CodePayload): Buffer {
+  return "bytes" in code ? Buffer.from(code.bytes.buffer, code.bytes.byteOffset, code.bytes.byteLength) : Buffer.from(code.base64, "base64");
+}
+
+/** The script waits for deliveries longer than the bootstrap waits for SSH, plus the upload itself. */
+function deliveryWaitSeconds(bootstrapTimeoutSeconds: number): number {
+  return Math.min(86_400, Math.max(1800, bootstrapTimeoutSeconds * 2 + 600));
+}
+
+/** `MASTER_PORT` from a plain env value, else torchrun's default. */
+function masterPortOf(env: TaskArgs["env"]): number {
+  const value = env?.MASTER_PORT;
+  const port = typeof value === "string" ? Number(value) : NaN;
+  return Number.isInteger(port) && port > 0 && port < 65_536 ? port : DEFAULT_MASTER_PORT;
+}
+
+/** Nodes of a Task without a bootstrap: ranked by instance id, state the FCP instance status. */
+function nodesWithoutBootstrap(instances: SpotBidInstance[] | undefined): ClusterNode[] {
+  return [...(instances ?? [])]
+    .filter((i) => i.status !== "terminated")
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((i, rank) => ({ instanceId: i.id, rank, host: i.sshHost ? `${i.sshHost}:${i.sshPort ?? 22}` : "", privateIp: i.privateIp ?? "", state: i.status }));
 }
 
 /**
@@ -171,10 +338,36 @@ export function validateTaskArgs(name: string, args: TaskArgs): TaskConfig {
   delete plain.waitFor;
   delete plain.readyTimeoutMinutes;
   delete plain.deleteBeforeReplace;
+  delete plain.secretEnv;
+  delete plain.privateKey;
+  delete plain.bootstrapTimeoutSeconds;
+  delete plain.clusterBootstrap;
   plain.env = Object.fromEntries(Object.entries(args.env ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
   plain.sshKeys = args.sshKeys?.map((k, i) => (typeof k === "string" ? k : `ssh-key_input${i}`));
   plain.name ??= name;
   const config = parseTaskConfig(plain);
+  const problems = Object.keys(args.secretEnv ?? {}).flatMap((key) => {
+    const bad = envNameProblem(key, config.numInstances) ?? (key in (args.env ?? {}) ? "is also in env; a variable is either plain or secret" : undefined);
+    return bad ? [{ field: `secretEnv.${key}`, message: bad }] : [];
+  });
+  const timeout = args.bootstrapTimeoutSeconds;
+  if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 1 || timeout > 86_400)) {
+    problems.push({ field: "bootstrapTimeoutSeconds", message: `must be a whole number of seconds from 1 to 86400, got ${timeout}` });
+  }
+  if (args.waitFor === "none" && ((config.numInstances > 1 && args.clusterBootstrap !== false) || Object.keys(args.secretEnv ?? {}).length > 0)) {
+    problems.push({ field: "waitFor", message: 'cannot be "none" when the instances are bootstrapped over SSH (multi-node or secretEnv): the bootstrap needs their addresses' });
+  }
+  const bootstrapped = (config.numInstances > 1 && args.clusterBootstrap !== false) || Object.keys(args.secretEnv ?? {}).length > 0;
+  if (bootstrapped && args.sshKeys?.length && args.privateKey === undefined) {
+    problems.push({ field: "privateKey", message: "is needed with sshKeys: the cluster bootstrap logs in with one of them (or leave sshKeys out to let the Task generate a key)" });
+  }
+    if (problems.length > 0) {
+    throw new ValidationError(`Task ${name}: ${problems.map((p) => `${p.field} ${p.message}`).join("; ")}`, {
+      fieldErrors: problems,
+      field: problems[0].field,
+      suggestions: ["secretEnv names follow the rules of env; timeouts are whole seconds."],
+    });
+  }
   // Plain values are checked now, before anything is created; Outputs when the script is built.
   for (const [where, value] of [
     ...Object.entries(args.env ?? {}).map(([k, v]) => [`env.${k}`, v] as const),
@@ -217,6 +410,8 @@ function sanitizedArgs(config: TaskConfig, args: TaskArgs): pulumi.Inputs {
     region: config.region,
     image: config.image,
     env,
+    // Names only: a policy may see that secrets are delivered, never what they are.
+    secretEnv: Object.fromEntries(Object.keys(args.secretEnv ?? {}).map((k) => [k, "[secret]"])),
     command: config.entrypoint.kind === "argv" ? config.entrypoint.argv : config.entrypoint.kind === "shell" ? config.entrypoint.commandLine : undefined,
     uploadCode: config.uploadCode,
     volumes: config.volumes.map((v) => (isExistingVolume(v) ? { volumeId: v.volumeId, mountPath: v.mountPath } : { ...v })),

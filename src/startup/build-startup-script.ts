@@ -7,6 +7,7 @@ import { sha256Hex } from "./hash";
 import { resolveStartupSpec, type ResolvedStartupSpec } from "./resolve-startup-spec";
 import { clusterSection } from "./sections/cluster";
 import { codeSection } from "./sections/code";
+import { deliverySection } from "./sections/delivery";
 import { completionSection } from "./sections/completion";
 import { environmentSection } from "./sections/environment";
 import { headerSection } from "./sections/header";
@@ -21,6 +22,7 @@ export const STARTUP_SECTIONS: readonly StartupSection[] = [
   headerSection,
   environmentSection,
   volumesSection,
+  deliverySection,
   codeSection,
   clusterSection,
   runSection,

@@ -25,9 +25,19 @@ export const STATUS_FILE = `${FLOW_STATE_DIR}/status.json`;
 /** Written to every node of a multi-instance task after allocation; see `renderClusterEnv`. */
 export const CLUSTER_ENV_FILE = `${FLOW_STATE_DIR}/cluster.env`;
 
+/** Where the cluster bootstrap puts a code package too large for the script, over SFTP. */
+export const DELIVERED_CODE_FILE = `${FLOW_STATE_DIR}/code.tgz`;
+
+/** Written after the package, holding its sha256: the script waits for this file, not the package. */
+export const DELIVERED_CODE_SHA_FILE = `${FLOW_STATE_DIR}/code.tgz.sha256`;
+
+/** Root-only (0600) `NAME='value'` lines of the task's secretEnv, sourced for the task's process only. */
+export const SECRET_ENV_FILE = `${FLOW_STATE_DIR}/secret.env`;
+
 /** The bounded waits, in seconds, unless the spec says otherwise. */
 export const DEFAULT_DEVICE_WAIT_SECONDS = 300;
 export const DEFAULT_CLUSTER_WAIT_SECONDS = 1800;
+export const DEFAULT_DELIVERY_WAIT_SECONDS = 1800;
 
 /** torchrun's default rendezvous port. */
 export const DEFAULT_MASTER_PORT = 29500;

@@ -1,7 +1,7 @@
 // Validation and defaults for a StartupSpec, in one place. Pure: table-tested without any engine.
 import { gunzipSync } from "node:zlib";
 import type { FieldError } from "../fcp-api/errors";
-import { DEFAULT_CLUSTER_WAIT_SECONDS, DEFAULT_DEVICE_WAIT_SECONDS, MAX_RUN_TIME_HOURS, WORKSPACE_DIR } from "./constants";
+import { DEFAULT_CLUSTER_WAIT_SECONDS, DEFAULT_DELIVERY_WAIT_SECONDS, DEFAULT_DEVICE_WAIT_SECONDS, MAX_RUN_TIME_HOURS, WORKSPACE_DIR } from "./constants";
 import { envNameProblem, isApiKeyEnvName } from "./env-rules";
 import { hiddenByMount } from "./mount-rules";
 import { textProblem } from "./text-rules";
@@ -30,6 +30,8 @@ export interface ResolvedStartupSpec {
   volumes: ResolvedVolume[];
   /** `tar`: the uncompressed archive, for content hashing and secret scanning. */
   code?: { bytes: Buffer; sha256: string; tar: Buffer };
+  /** Present only when something arrives over SSH; `secretEnvNames` sorted. */
+  delivery?: { codeSha256?: string; secretEnvNames: string[]; waitSeconds: number };
   /** Present only for more than one node. */
   cluster?: { numNodes: number; waitSeconds: number };
   run: { image?: string; command?: string[] | string; workingDir: string; gpus: boolean };
@@ -148,6 +150,19 @@ function resolve(input: unknown): { spec?: ResolvedStartupSpec; issues: FieldErr
     }
   }
 
+  let delivery: ResolvedStartupSpec["delivery"];
+  if (spec.delivery && (spec.delivery.codeSha256 !== undefined || (spec.delivery.secretEnvNames ?? []).length > 0)) {
+    const names = [...(spec.delivery.secretEnvNames ?? [])].sort();
+    if (spec.delivery.codeSha256 !== undefined && spec.code) add("delivery.codeSha256", "cannot be given together with code: the package is either in the script or delivered");
+    names.forEach((name, i) => {
+      const bad = envNameProblem(name, numNodes);
+      if (bad) add(`delivery.secretEnvNames.${i}`, bad, isApiKeyEnvName(name) ? undefined : name);
+      else if (names.indexOf(name) !== i) add(`delivery.secretEnvNames.${i}`, "is listed twice", name);
+      else if (env.some(([n]) => n === name)) add(`delivery.secretEnvNames.${i}`, "is also in env; a variable is either plain or secret", name);
+    });
+    delivery = { codeSha256: spec.delivery.codeSha256, secretEnvNames: names, waitSeconds: spec.delivery.waitSeconds ?? DEFAULT_DELIVERY_WAIT_SECONDS };
+  }
+
   const run = spec.run;
   if (run.image !== undefined && !IMAGE.test(run.image)) add("run.image", "is not a docker image reference", run.image);
   if (run.command === undefined) {
@@ -182,6 +197,7 @@ function resolve(input: unknown): { spec?: ResolvedStartupSpec; issues: FieldErr
       env,
       volumes,
       code,
+      delivery,
       cluster: numNodes > 1 ? { numNodes, waitSeconds: spec.cluster?.waitSeconds ?? DEFAULT_CLUSTER_WAIT_SECONDS } : undefined,
       run: { image: run.image, command: run.command, workingDir, gpus: run.gpus ?? true },
       maxRunTimeHours: spec.maxRunTimeHours,

@@ -49,6 +49,14 @@ export interface StartupSpec {
   code?: CodePayload;
 
   /**
+   * What arrives over SSH after allocation instead of inside the script (the cluster bootstrap
+   * brings it): a code package too large for the script, and secret env values that must never
+   * be in a script. The script waits for them, bounded.
+   * @default - nothing is delivered
+   */
+  delivery?: StartupDelivery;
+
+  /**
    * Multi-instance tasks: the script waits for `/var/lib/flow/cluster.env` and exports the
    * rendezvous variables. Leave unset, or set `numNodes: 1`, for a single instance.
    * @default - a single instance
@@ -123,6 +131,25 @@ export type StartupVolume = BlockVolumeMount | FileVolumeMount;
  */
 export type CodePayload = { bytes: Uint8Array; sha256: string } | { base64: string; sha256: string };
 
+export interface StartupDelivery {
+  /**
+   * sha256 of the code package the bootstrap uploads to `/var/lib/flow/code.tgz`; checked before
+   * it is extracted to `/workspace`. Not together with `code`.
+   * @default - no delivered code
+   */
+  codeSha256?: string;
+  /**
+   * Names (never values) of the variables in `/var/lib/flow/secret.env`, exported to the task only.
+   * @default - no secret env
+   */
+  secretEnvNames?: string[];
+  /**
+   * How long the script waits for what is delivered.
+   * @default 1800
+   */
+  waitSeconds?: number;
+}
+
 export interface StartupCluster {
   /** Instances in the task (the bid's quantity). */
   numNodes: number;
@@ -194,6 +221,9 @@ export const startupSpecSchema = z.object({
       z.object({ bytes: bytesSchema, sha256: sha256Schema }),
       z.object({ base64: z.string(), sha256: sha256Schema }),
     ])
+    .optional(),
+  delivery: z
+    .object({ codeSha256: sha256Schema.optional(), secretEnvNames: z.array(z.string()).optional(), waitSeconds: seconds.optional() })
     .optional(),
   cluster: z.object({ numNodes: z.number().int().min(1).max(1024), waitSeconds: seconds.optional() }).optional(),
   run: z.object({

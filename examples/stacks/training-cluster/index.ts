@@ -12,3 +12,5 @@ export const privateKey = cluster.privateKey;
 export const hourlyCost = cluster.hourlyCost;
 export const startupScriptBytes = cluster.startupScriptBytes;
 export const volumeIds = cluster.volumeIds;
+export const nodes = cluster.nodes;
+export const clusterReadyAt = cluster.clusterReadyAt;

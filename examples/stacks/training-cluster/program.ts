@@ -7,6 +7,10 @@ import { Task } from "pulumi-fcp";
 export function trainingCluster() {
   const config = new pulumi.Config();
   const hfToken = config.getSecret("hfToken");
+  // "torchrun" trains; "rendezvous" (what the demo runs on the emulator, which has no GPUs) only
+  // proves the nodes found each other: rank 0 listens on MASTER_ADDR:MASTER_PORT, the others call.
+  const launcher = config.get("launcher") ?? "torchrun";
+  if (launcher !== "torchrun" && launcher !== "rendezvous") throw new Error(`training-cluster:launcher must be "torchrun" or "rendezvous", got ${JSON.stringify(launcher)}`);
 
   const train = new Task("llama-finetune", {
     instanceType: config.get("instanceType") ?? "8xh100",
@@ -19,21 +23,25 @@ export function trainingCluster() {
     image: "nvcr.io/nvidia/pytorch:24.05-py3",
     // A file volume: FCP attaches block volumes to single-instance bids only.
     volumes: [{ sizeGb: 500, mountPath: "/data", interface: "file" }],
-    env: {
-      WANDB_PROJECT: "llama-finetune",
-      // Secrets stay secret: the startup script, and the bid holding it, are encrypted in state.
-      ...(hfToken ? { HF_TOKEN: hfToken } : {}),
-    },
+    env: { WANDB_PROJECT: "llama-finetune" },
+    // Never in the startup script nor on FCP: the cluster bootstrap brings it over SSH into a
+    // root-only file that only the job reads.
+    ...(hfToken ? { secretEnv: { HF_TOKEN: hfToken } } : {}),
     codeDir: path.join(__dirname, "workload"),
-    shell: [
-      "torchrun",
-      '--nnodes="$FLOW_NUM_NODES"',
-      '--node_rank="$FLOW_NODE_RANK"',
-      "--nproc_per_node=8",
-      '--master_addr="$MASTER_ADDR"',
-      '--master_port="$MASTER_PORT"',
-      "train.py --data /data",
-    ].join(" "),
+    // Off only where nothing can be reached over SSH (an emulator whose instances do not boot).
+    clusterBootstrap: config.getBoolean("clusterBootstrap") ?? true,
+    shell:
+      launcher === "rendezvous"
+        ? "python3 rendezvous.py"
+        : [
+            "torchrun",
+            '--nnodes="$FLOW_NUM_NODES"',
+            '--node_rank="$FLOW_NODE_RANK"',
+            "--nproc_per_node=8",
+            '--master_addr="$MASTER_ADDR"',
+            '--master_port="$MASTER_PORT"',
+            "train.py --data /data",
+          ].join(" "),
   });
 
   return {
@@ -46,5 +54,8 @@ export function trainingCluster() {
     hourlyCost: train.hourlyCost,
     startupScriptBytes: train.startupScriptBytes,
     volumeIds: train.volumeIds,
+    /** Rank, host, private IP and ready state of each node (cluster bootstrap). */
+    nodes: train.nodes,
+    clusterReadyAt: train.clusterReadyAt,
   };
 }

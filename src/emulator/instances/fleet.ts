@@ -68,6 +68,7 @@ export class InstanceFleet {
   private closed = false;
   private timer?: NodeJS.Timeout;
   private readonly pending = new Set<Promise<unknown>>();
+  private refuseRule?: (instance: { fid: string; bid: string }) => boolean;
 
   constructor(private readonly options: FleetOptions) {
     options.store.onUpdate(() => this.schedule());
@@ -121,6 +122,20 @@ export class InstanceFleet {
       if (view) out[fid] = view;
     }
     return out;
+  }
+
+  /**
+   * Fault knob for tests in the same process: while `rule` says so for an instance, connections to
+   * its SSH server are closed before the handshake (an instance whose sshd is not up yet). Pass
+   * undefined to lift it. Each refusal is counted (`sshRefusals`).
+   */
+  refuseSsh(rule: ((instance: { fid: string; bid: string }) => boolean) | undefined): void {
+    this.refuseRule = rule;
+  }
+
+  /** How many connections to the instance's SSH server `refuseSsh` closed. */
+  sshRefusals(fid: string): number {
+    return this.entries.get(fid)?.server?.refusedConnections ?? 0;
   }
 
   /** The booted instance, for tests in the same process. */
@@ -225,6 +240,7 @@ export class InstanceFleet {
           hostKey,
           authorizedKeys: () => this.authorizedKeys(fid),
           instance: () => (entry.state === "booted" ? entry.booted : undefined),
+          refuse: () => this.refuseRule?.({ fid, bid: record.bid }) ?? false,
         });
         entry.server = server;
         const destination = await server.listen();

@@ -3,7 +3,7 @@
 // pty, the SFTP subsystem served by OpenSSH's own sftp-server) run inside the instance; local
 // port forwards (ssh -L) reach loopback services, which instances share with the host.
 import { createHash, randomBytes } from "node:crypto";
-import { connect, isIP } from "node:net";
+import { connect, createServer, isIP, type Server as NetServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { Server, utils, type Connection, type ParsedKey, type PseudoTtyInfo, type ServerChannel } from "ssh2";
 import type { BootedInstance } from "./runtime";
@@ -19,6 +19,8 @@ export interface InstanceSshServerOptions {
   authorizedKeys: () => readonly string[];
   /** The booted instance, or undefined while it boots: connections are then refused. */
   instance: () => BootedInstance | undefined;
+  /** Fault injection: when true, a connection is closed before the SSH handshake (and counted). */
+  refuse?: () => boolean;
 }
 
 /** `SHA256:...` as `ssh-keygen -lf` prints it. */
@@ -39,31 +41,44 @@ function isLoopback(host: string): boolean {
 
 export class InstanceSshServer {
   private readonly server: Server;
+  // Our own listener hands sockets to ssh2, so a refused connection can be closed (and counted)
+  // before the handshake.
+  private readonly listener: NetServer;
   private readonly clients = new Set<Connection>();
   readonly fingerprint: string;
+  /** Connections closed by the `refuse` fault. */
+  refusedConnections = 0;
 
   constructor(private readonly options: InstanceSshServerOptions) {
     this.fingerprint = fingerprintOf(options.hostKey);
     this.server = new Server({ hostKeys: [options.hostKey] }, (client) => this.accept(client));
+    this.listener = createServer((socket) => {
+      if (this.options.refuse?.()) {
+        this.refusedConnections++;
+        socket.destroy();
+        return;
+      }
+      this.server.injectSocket(socket);
+    });
   }
 
   /** Binds port 0 on the instance's address; resolves with "address:port". */
   async listen(): Promise<string> {
     await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(0, this.options.address, () => {
-        this.server.off("error", reject);
+      this.listener.once("error", reject);
+      this.listener.listen(0, this.options.address, () => {
+        this.listener.off("error", reject);
         resolve();
       });
     });
-    const { port } = this.server.address() as AddressInfo;
+    const { port } = this.listener.address() as AddressInfo;
     return `${this.options.address}:${port}`;
   }
 
   /** Stops listening and drops every connection. */
   async close(): Promise<void> {
     for (const c of this.clients) c.end();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await new Promise<void>((resolve) => this.listener.close(() => resolve()));
   }
 
   private accept(client: Connection): void {

@@ -1,7 +1,7 @@
 import type { ResolvedStartupSpec } from "../resolve-startup-spec";
 
 /** The sections of a startup script, in the order they run. */
-export const STARTUP_SECTION_NAMES = ["header", "environment", "volumes", "code", "cluster", "run", "limits", "completion"] as const;
+export const STARTUP_SECTION_NAMES = ["header", "environment", "volumes", "delivery", "code", "cluster", "run", "limits", "completion"] as const;
 export type StartupSectionName = (typeof STARTUP_SECTION_NAMES)[number];
 
 /**

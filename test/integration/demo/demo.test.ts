@@ -22,6 +22,7 @@ test("the demo deploys, previews the PR with the policy verdict, destroys, and e
   expect(stdout).toMatch(/bid: +bid_\w+ \(running, h100-80gb\.sxm\.8x\)/);
   expect(stdout).toMatch(/hourly cost: +\$60\.00/);
   expect(stdout.match(/ssh command: +ssh -p \d+ ubuntu@127\.0\.0\.\d+/g)).toHaveLength(2);
+  expect(stdout).toMatch(/rendezvous: +rank 0 on 127\.0\.\d+\.\d+ met ranks \[1\]; ranks 1 reached it/);
   expect(stdout).toMatch(/replace +fcp:SpotBid +llama-finetune-bid +\[instanceQuantity/);
   expect(stdout).toMatch(/MANDATORY max-stack-hourly-spend: .*\$120\.00/);
   expect(stdout).toMatch(/live bids: 0, volumes: 0, SSH keys: 0/);

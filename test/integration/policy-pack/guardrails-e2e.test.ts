@@ -25,7 +25,7 @@ function guardedStack(config?: PolicyPackConfig): Promise<FcpStack> {
   return fcpStack({ engine: { policyPacks: [PACK], ...(config ? { policyPackConfig: { [PACK]: config } } : {}) } });
 }
 
-/** Tasks by name; each a single a100 at $5.00 that sleeps, with a run-time cap and no code upload. */
+/** Tasks by name; each a single a100 at $5.00 that sleeps, with a run-time cap, no code upload and no cluster bootstrap. */
 function tasks(specs: Record<string, Partial<TaskArgs>>): PulumiProgram {
   return async () => {
     const out: Record<string, pulumi.Output<string>> = {};
@@ -38,6 +38,9 @@ function tasks(specs: Record<string, Partial<TaskArgs>>): PulumiProgram {
         maxRunTimeHours: 12,
         uploadCode: false,
         command: ["sleep", "infinity"],
+        // These stacks are about money: their clusters (up to 24 nodes) outnumber what the emulator
+        // boots at once, so nothing would answer the cluster bootstrap's SSH.
+        clusterBootstrap: false,
         ...args,
       });
       out[`${name}Cost`] = task.hourlyCost;

@@ -1,5 +1,6 @@
 // The Task construct and the example stacks through the real plugin against the emulator: what
 // users write, deployed, changed the GitOps way, and destroyed.
+import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -11,6 +12,7 @@ import { trainingCluster } from "../../../examples/stacks/training-cluster/progr
 import { devBox } from "../../../examples/stacks/dev-box/program";
 import { fcpStack, liveBids, requestCount, type FcpStack } from "../../fixtures/resources/fcp-stack";
 import { expectDeploymentFailure as failure } from "../../fixtures/expect-failure";
+import { waitForFileOverSsh } from "../../fixtures/bootstrap/ssh";
 
 jest.setTimeout(240_000);
 
@@ -26,6 +28,7 @@ function innerScript(script: string): string {
 describe("examples/stacks/training-cluster", () => {
   let s: FcpStack;
   const BID = "urn:pulumi:test::training-cluster::fcp:index:Task$pulumi-nodejs:dynamic/fcp:SpotBid::llama-finetune-bid";
+  const BOOTSTRAP = "urn:pulumi:test::training-cluster::fcp:index:Task$pulumi-nodejs:dynamic/fcp:ClusterBootstrap::llama-finetune-bootstrap";
   /** The same stack with other config, as a pull request would change Pulumi.<stack>.yaml. */
   const withConfig = (config: Record<string, string>) =>
     new LocalEngine({
@@ -38,13 +41,16 @@ describe("examples/stacks/training-cluster", () => {
         "fcp:apiKey": { value: s.emulator.apiKey, secret: true },
         "fcp:apiUrl": s.emulator.url,
         "fcp:project": "my-project",
+        "training-cluster:launcher": "rendezvous",
         ...config,
       },
       env: { HOME: s.dir, FCP_POLL_INTERVAL_MS: "100" },
     });
 
   beforeAll(async () => {
-    s = await fcpStack({ engine: { project: "training-cluster", config: { "training-cluster:hfToken": { value: "hf_exampletoken1234567890", secret: true } } } });
+    s = await fcpStack({
+      engine: { project: "training-cluster", config: { "training-cluster:hfToken": { value: "hf_exampletoken1234567890", secret: true }, "training-cluster:launcher": "rendezvous" } },
+    });
   });
   afterAll(() => s?.close());
 
@@ -59,11 +65,23 @@ describe("examples/stacks/training-cluster", () => {
     expect(result.outputs.privateKey.secret).toBe(true);
     expect(result.ops.filter((o) => o.op === "create").map((o) => o.type).sort()).toEqual([
       "fcp:index:Task",
+      "pulumi-nodejs:dynamic/fcp:ClusterBootstrap",
       "pulumi-nodejs:dynamic/fcp:SpotBid",
       "pulumi-nodejs:dynamic/fcp:SshKey",
       "pulumi-nodejs:dynamic/fcp:Volume",
       "pulumi:pulumi:Stack",
     ]);
+  });
+
+  test("the nodes met: the bootstrap ranked them and rank 0 of the rendezvous heard from rank 1", async () => {
+    const out = values((await s.engine.preview(async () => trainingCluster())).outputs);
+    const nodes = out.nodes as Array<{ rank: number; host: string; privateIp: string; state: string }>;
+    expect(nodes.map((n) => [n.rank, n.state])).toEqual([[0, "ready"], [1, "ready"]]);
+    if (s.emulator.instances.mode !== "sandbox") return;
+    const seen = await Promise.all(nodes.map(async (n) => JSON.parse(await waitForFileOverSsh(n.host, String(out.privateKey), "/workspace/rendezvous.json"))));
+    expect(seen.map((x) => [x.rank, x.main_ip])).toEqual([[0, nodes[0].privateIp], [1, nodes[0].privateIp]]);
+    expect(seen[0].received).toEqual([1]);
+    expect(seen[0].hf_token_sha256).toBe(createHash("sha256").update("hf_exampletoken1234567890").digest("hex"));
   });
 
   test("the bid carries the script the Task built: within the limit, with the code and the cluster wait", async () => {
@@ -76,7 +94,8 @@ describe("examples/stacks/training-cluster", () => {
     expect(script).toContain(code.sha256);
     expect(script).toContain(code.bytes.toString("base64").slice(0, 200));
     expect(script).toContain("/var/lib/flow/cluster.env");
-    expect(script).toContain("torchrun");
+    expect(script).toContain("rendezvous.py");
+    expect(script).not.toContain("hf_exampletoken1234567890");
     expect(bid.volumes).toEqual(out.volumeIds);
   });
 
@@ -99,13 +118,16 @@ describe("examples/stacks/training-cluster", () => {
     expect(s.stateText()).not.toContain(s.emulator.apiKey);
   });
 
-  test("a PR raising numInstances 2 → 4 previews as one replace of the bid, nothing else", async () => {
+  test("a PR raising numInstances 2 → 4 previews as one replace of the bid and its bootstrap, nothing else", async () => {
     const pr = withConfig({ "training-cluster:numInstances": "4", "training-cluster:hfToken": { value: "hf_exampletoken1234567890", secret: true } as never });
     try {
       const preview = await pr.preview(async () => trainingCluster());
       // The component's recorded args change too; of the real resources only the bid does.
       const changed = preview.ops.filter((o) => o.op !== "same" && o.type !== "fcp:index:Task");
-      expect(changed).toEqual([expect.objectContaining({ urn: BID, op: "replace", replaceKeys: expect.arrayContaining(["instanceQuantity"]) })]);
+      expect(changed).toEqual([
+        expect.objectContaining({ urn: BID, op: "replace", replaceKeys: expect.arrayContaining(["instanceQuantity"]) }),
+        expect.objectContaining({ urn: BOOTSTRAP, op: "replace", replaceKeys: expect.arrayContaining(["bidId"]) }),
+      ]);
       expect(preview.outputs.hourlyCost.value).toBe("$120.00");
     } finally {
       await pr.close();

@@ -21,8 +21,9 @@ describe("no-secrets-in-env", () => {
     const messages = await run(withEnv({ AWS_ACCESS_KEY_ID: AWS_KEY_ID }));
     expect(messages).toEqual([
       'Task "train" sets env.AWS_ACCESS_KEY_ID to what looks like an AWS access key ID, in plaintext: it sits in the ' +
-        'program, the stack state and every preview. Pass it as a secret instead (env: { AWS_ACCESS_KEY_ID: config.requireSecret("...") }), ' +
-        "or list the name in allowNames in the policy config if it is not a credential.",
+        'program, the stack state and every preview. Move it to secretEnv (secretEnv: { AWS_ACCESS_KEY_ID: config.requireSecret("...") }): ' +
+        "the cluster bootstrap delivers it over SSH into a root-only file, so it is in no startup script and not on FCP. " +
+        "Or list the name in allowNames in the policy config if it is not a credential.",
     ]);
   });
 
@@ -33,6 +34,10 @@ describe("no-secrets-in-env", () => {
     for (const secret of [AWS_KEY_ID, AWS_SECRET, HF, AWS_SECRET.slice(0, 8)]) {
       expect(messages.join("\n")).not.toContain(secret);
     }
+  });
+
+  it("passes a Task whose credentials are in secretEnv (the Task records only their names)", async () => {
+    expect(await run({ secretEnv: { HF_TOKEN: "[secret]", AWS_SECRET_ACCESS_KEY: "[secret]" } })).toEqual([]);
   });
 
   it("skips names listed in allowNames", async () => {

@@ -48,6 +48,20 @@ const cases: [string, StartupSpec, BuildStartupScriptOptions?][] = [
     },
   ],
   ["compressed on purpose", { taskName: "forced", env: HOSTILE_VALUES, code, run: { command: "true" } }, { strategy: "compressed" }],
+  [
+    "delivered code and secret env on a host cluster",
+    {
+      taskName: "delivered",
+      env: { A: "1" },
+      delivery: { codeSha256: code.sha256, secretEnvNames: ["HF_TOKEN", "WANDB_API_KEY"], waitSeconds: 60 },
+      cluster: { numNodes: 3 },
+      run: { command: ["python3", "rendezvous.py"] },
+    },
+  ],
+  [
+    "secret env in docker",
+    { taskName: "docker-secret", delivery: { secretEnvNames: ["HF_TOKEN"] }, run: { image: "python:3.12", command: "python -V" } },
+  ],
   ["compressed because large", { taskName: "large", env: manyEnv, run: { command: "true" } }],
 ];
 
