@@ -38,10 +38,10 @@ export function formatSpendChange(before: number, after: number): string {
 
 export const hourlySpendChange: StackValidationPolicy = {
   name: "hourly-spend-change",
+  // One sentence: the analyzer puts the description before every message.
   description:
-    "Checks whether the stack's worst-case hourly spend (limit price × instance quantity over all FCP " +
-    `spot bids) changes, and reports it before and after the change on every preview. The "before" side is read from the output of \`pulumi stack export\` ` +
-    `in the file named by previousStateFile or ${PREVIOUS_STATE_ENV}.`,
+    "Checks whether the change moves the stack's worst-case hourly spend (limit price × instance quantity over all " +
+    "FCP spot bids) and reports it, before → after, on every preview.",
   enforcementLevel: "advisory",
   configSchema: configSchemaOf(hourlySpendChangeConfig),
   validateStack: (args, reportViolation) => {
