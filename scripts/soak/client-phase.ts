@@ -26,9 +26,8 @@ export function soakClient(emulator: EmulatorProcess): FcpClient {
     region: "us-central1-a",
     env: {},
     homeDir: "/nonexistent",
-    // Backoff waits are shortened (not removed), so retries stay in order but the soak stays quick.
-    clock: { sleep: (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 20))) },
-    createSettleMs: 20,
+    // The client's own backoff and deadline, as users run it; only the settle wait is short.
+    createSettleMs: 200,
     maxConcurrency: 16,
   });
 }
@@ -57,7 +56,10 @@ export async function clientPhase(client: FcpClient, ledger: Ledger, o: ClientPh
         return;
       } catch (err) {
         if (attempt === o.attempts) ledger.notes.push(`create ${job.name} failed ${o.attempts} times: ${(err as Error).message}`);
-        else ledger.retriedAttempts += 1;
+        else {
+          ledger.retriedAttempts += 1;
+          await later(attempt);
+        }
       }
     }
   };
@@ -79,7 +81,10 @@ export async function clientPhase(client: FcpClient, ledger: Ledger, o: ClientPh
         if (attempt === o.attempts) {
           ledger.failedDestroys += 1;
           ledger.notes.push(`delete ${job.name} (${job.fid}) failed ${o.attempts} times: ${(err as Error).message}`);
-        } else ledger.retriedAttempts += 1;
+        } else {
+          ledger.retriedAttempts += 1;
+          await later(attempt);
+        }
       }
     }
   };
@@ -106,6 +111,11 @@ async function inHalves<T>(items: T[], width: number, run: (item: T) => Promise<
     }),
   );
   await (fired ?? midway());
+}
+
+/** A user runs `up` or `destroy` again a little later, not at once. */
+export function later(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 500 * attempt));
 }
 
 function range(n: number): number[] {

@@ -9,6 +9,7 @@ import { SshKey } from "../../src/resources/SshKey";
 import { Volume } from "../../src/resources/Volume";
 import { LocalEngine } from "../../src/testing";
 import type { EmulatorProcess } from "./emulator-process";
+import { later } from "./client-phase";
 import type { Kind, Ledger } from "./ledger";
 import { everything, missing, observer } from "./observe";
 
@@ -109,6 +110,7 @@ async function retried(ledger: Ledger, attempts: number, what: string, run: () =
       }
       ledger.retriedAttempts += 1;
       ledger.retriedRuns += 1;
+      await later(attempt);
     }
   }
   return false;
