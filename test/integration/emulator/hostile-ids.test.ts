@@ -112,3 +112,40 @@ describe("emulator with hostile body keys", () => {
     expect(reply.status).toBe(201);
   });
 });
+
+// Query values and path ids everywhere else: never a 500, never Object's prototype.
+describe("emulator with hostile query values", () => {
+  let emu: RunningEmulator;
+  beforeAll(async () => {
+    emu = await startEmulator({ seed: 8, provisionSeconds: 0, instances: "none" });
+  });
+  afterAll(async () => {
+    await emu.close();
+  });
+
+  const names = ["__proto__", "constructor", "toString", "hasOwnProperty"];
+  const paths = names.flatMap((n) => [
+    `/v2/spot/bids?project=${n}`,
+    `/v2/spot/bids?instance_type=${n}`,
+    `/v2/spot/bids?status=${n}`,
+    `/v2/spot/bids?next_cursor=${n}`,
+    `/v2/volumes?project=${n}`,
+    `/v2/ssh-keys?project=${n}`,
+    `/v2/instances?bid=${n}`,
+    `/v2/instances?project=${n}`,
+    `/_emulator/bids/${n}/end`,
+  ]);
+
+  it.each(paths)("%s is answered without a 500 or a function's source", async (path) => {
+    const method = path.startsWith("/_emulator/") ? "POST" : "GET";
+    const res = await request(emu.url + path, {
+      method,
+      headers: { authorization: `Bearer ${emu.apiKey}`, "content-type": "application/json" },
+      body: method === "POST" ? JSON.stringify({ status: "preempted" }) : undefined,
+    });
+    const text = await res.body.text();
+    expect([path, res.statusCode < 500]).toEqual([path, true]);
+    expect(text).not.toContain("native code");
+    expect(text).not.toContain("[object Object]");
+  });
+});
