@@ -82,7 +82,9 @@ export async function pulumiPhase(emulator: EmulatorProcess, ledger: Ledger, o: 
         if (out && typeof id === "string") tracked[out[0]].set(r.urn, id);
       }
       for (const kind of ["bid", "volume", "key"] as const) {
-        ledger.trackedButMissing += missing(tracked[kind], seen[kind]).length;
+        const lost = missing(tracked[kind], seen[kind]);
+        ledger.trackedButMissing += lost.length;
+        for (const fid of lost) ledger.notes.push(`tracked ${kind} ${fid} (stack state) is not on FCP`);
         for (const [urn, fid] of tracked[kind]) ledger.created[kind].set(urn, fid);
       }
     }
