@@ -4,6 +4,7 @@ import type { Policies } from "@pulumi/policy";
 import {
   allowedInstanceTypes,
   allowedRegions,
+  hourlySpendChange,
   maxInstancesPerBid,
   maxPricePerHour,
   maxStackHourlySpend,
@@ -19,6 +20,7 @@ export const POLICY_PACK_NAME = "fcp-guardrails";
 export const policies: Policies = [
   maxPricePerHour,
   maxStackHourlySpend,
+  hourlySpendChange,
   allowedInstanceTypes,
   allowedRegions,
   maxInstancesPerBid,

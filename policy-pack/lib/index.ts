@@ -4,3 +4,4 @@ export * from "./instance-types";
 export * from "./readings";
 export * from "./resource-types";
 export * from "./unknowns";
+export * from "./previous-state";

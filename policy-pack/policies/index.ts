@@ -2,6 +2,7 @@ export * from "./allowed-instance-types";
 export * from "./allowed-regions";
 export * from "./max-instances-per-bid";
 export * from "./max-price-per-hour";
+export * from "./hourly-spend-change";
 export * from "./max-stack-hourly-spend";
 export * from "./no-secrets-in-env";
 export * from "./require-max-run-time";

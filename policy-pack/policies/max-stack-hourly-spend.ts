@@ -35,14 +35,14 @@ export const maxStackHourlySpendConfig = z
   .strict();
 
 /** One bid's worst-case cost per hour. */
-interface Contribution {
+export interface Contribution {
   who: string;
   cents: number;
   /** `4 × $25.00`, when the quantity and price are known separately. */
   detail?: string;
 }
 
-type Cost = Exclude<Reading<Contribution>, { kind: "unknown" }> | { kind: "unknown"; keys: string[] };
+export type Cost = Exclude<Reading<Contribution>, { kind: "unknown" }> | { kind: "unknown"; keys: string[] };
 
 export const maxStackHourlySpend: StackValidationPolicy = {
   name: "max-stack-hourly-spend",
@@ -102,7 +102,7 @@ export const maxStackHourlySpend: StackValidationPolicy = {
  * (a Task may register its bid only once values it waits for are known, so during preview the Task
  * stands in for it; counting both would count the same money twice).
  */
-function billedResources(resources: PolicyResource[]): PolicyResource[] {
+export function billedResources(resources: PolicyResource[]): PolicyResource[] {
   const bids = resources.filter((r) => r.type === SPOT_BID_TYPE);
   const tasksWithBids = new Set<string>();
   for (const bid of bids) {
@@ -114,7 +114,7 @@ function billedResources(resources: PolicyResource[]): PolicyResource[] {
   return [...bids, ...tasks];
 }
 
-function costOf(r: PolicyResource): Cost {
+export function costOf(r: PolicyResource): Cost {
   const isBid = r.type === SPOT_BID_TYPE;
   const priceKey = isBid ? "limitPrice" : "maxPricePerHour";
   const quantityKey = isBid ? "instanceQuantity" : "numInstances";

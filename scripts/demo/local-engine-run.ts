@@ -6,7 +6,7 @@ import { trainingCluster } from "../../examples/stacks/training-cluster/program"
 import { POLICY_CONFIG, POLICY_PACK, REPO_ROOT } from "./demo";
 import { heading, line, steps } from "./print";
 import { peekOverSsh, showRendezvous } from "./ssh-peek";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 
 export async function runWithLocalEngine(ctx: { emulator: RunningEmulator; work: string; env: Record<string, string> }): Promise<void> {
   const stackConfig = (numInstances: number): ConfigMap => ({
@@ -45,6 +45,8 @@ export async function runWithLocalEngine(ctx: { emulator: RunningEmulator; work:
   }
 
   heading("pull request: numInstances 2 → 4  (pulumi preview --policy-pack policy-pack)");
+  // What `pulumi stack export` gives the GitOps job: hourly-spend-change reads the spend before the change from it.
+  ctx.env.FCP_GUARDRAILS_PREVIOUS_STATE = await exportState(engine(2, false), path.join(ctx.work, "previous.json"));
   const pr = engine(4, true);
   try {
     const preview = await pr.preview(async () => trainingCluster());
@@ -65,6 +67,16 @@ export async function runWithLocalEngine(ctx: { emulator: RunningEmulator; work:
     line(`${result.summary.delete} resources deleted`);
   } finally {
     await down.close();
+  }
+}
+
+/** The stack's resources in `pulumi stack export`'s shape, written to `file`. */
+async function exportState(engine: LocalEngine, file: string): Promise<string> {
+  try {
+    writeFileSync(file, JSON.stringify({ version: 3, deployment: { resources: await engine.resources() } }));
+    return file;
+  } finally {
+    await engine.close();
   }
 }
 

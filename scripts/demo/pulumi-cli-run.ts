@@ -1,5 +1,6 @@
 // The demo through the Pulumi CLI, for machines that have it: a throwaway file backend, the
 // example stack, the GitOps preview with the policy pack, destroy.
+import * as path from "node:path";
 import { spawn } from "node:child_process";
 import type { RunningEmulator } from "pulumi-fcp/emulator";
 import { POLICY_CONFIG, POLICY_PACK, STACK_DIR } from "./demo";
@@ -7,7 +8,7 @@ import { heading, line } from "./print";
 import { peekOverSsh, showRendezvous } from "./ssh-peek";
 
 export async function runWithPulumiCli(ctx: { emulator: RunningEmulator; work: string; env: Record<string, string> }): Promise<void> {
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...ctx.env,
     PULUMI_BACKEND_URL: `file://${ctx.work}`,
@@ -39,6 +40,8 @@ export async function runWithPulumiCli(ctx: { emulator: RunningEmulator; work: s
     await showRendezvous(ctx.emulator, out.nodes ?? [], out.privateKey ?? "", out.clusterReadyAt);
     heading("pull request: numInstances 2 → 4  (pulumi preview --policy-pack policy-pack)");
     await pulumi(["config", "set", "numInstances", "4"], { quiet: true });
+    // hourly-spend-change reads the spend before the change from the export, as in examples/gitops.
+    await pulumi(["stack", "export", "--file", (env.FCP_GUARDRAILS_PREVIOUS_STATE = path.join(ctx.work, "previous.json"))], { quiet: true });
     const preview = await pulumi(["preview", "--diff", "--policy-pack", POLICY_PACK, "--policy-pack-config", POLICY_CONFIG], { allowFailure: true });
     line(preview.status === 0 ? "=> this pull request may merge" : "=> this pull request is blocked by a mandatory policy: nothing would be bid on");
     await pulumi(["config", "set", "numInstances", "2"], { quiet: true });

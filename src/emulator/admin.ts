@@ -189,9 +189,12 @@ export class EmulatorAdmin {
 function resolveUpdate(u: MarketUpdate, index: number) {
   const field = (name: string) => (index === 0 ? name : `${index}.${name}`);
   const raw = u.instance_type.trim();
+  const lower = raw.toLowerCase();
+  // Own properties only: "constructor" or "__proto__" must not find Object's prototype.
+  const shortFid = Object.hasOwn(BUILTIN_SHORT_NAMES, lower) ? BUILTIN_SHORT_NAMES[lower] : undefined;
   const type =
-    BUILTIN_INSTANCE_TYPES.find((t) => t.fid === raw || t.name === raw.toLowerCase()) ??
-    BUILTIN_INSTANCE_TYPES.find((t) => t.fid === BUILTIN_SHORT_NAMES[raw.toLowerCase()]);
+    BUILTIN_INSTANCE_TYPES.find((t) => t.fid === raw || t.name === lower) ??
+    BUILTIN_INSTANCE_TYPES.find((t) => shortFid !== undefined && t.fid === shortFid);
   if (!type) {
     throw invalid(field("instance_type"), u.instance_type, `Unknown instance type ${show(u.instance_type)}: give a FID or a name.`, BUILTIN_INSTANCE_TYPES.map((t) => t.name));
   }

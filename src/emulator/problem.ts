@@ -46,6 +46,8 @@ function shownValue(value: unknown): unknown {
 export function show(value: unknown): string {
   if (value === undefined) return "undefined";
   if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-  const json = JSON.stringify(value);
+  // Functions and symbols have no JSON; say what they are rather than crash or print their source.
+  const json = typeof value === "function" || typeof value === "symbol" ? undefined : (JSON.stringify(value) as string | undefined);
+  if (json === undefined) return `a ${typeof value}`;
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }

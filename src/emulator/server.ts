@@ -10,6 +10,7 @@ import { EmulatorClock } from "./clock";
 import { FaultInjector } from "./faults";
 import { DEFAULT_MAX_BODY_BYTES, readJsonBody, sendJson } from "./http-io";
 import { randomRequestId } from "./ids";
+import { DEFAULT_HEADERS_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, applySlowClientLimits, checkLimits, checkingIntervalFor } from "./slow-clients";
 import { StateFile } from "./persistence";
 import { ApiProblem, notFound } from "./problem";
 import { RequestLog } from "./request-log";
@@ -80,6 +81,18 @@ export interface EmulatorOptions {
   sshEndpoint?: SshEndpointAllocator;
   /** @default 1048576 */
   maxBodyBytes?: number;
+  /**
+   * Milliseconds a client has to send a request's headers; a slower one gets a 408.
+   *
+   * @default 10000
+   */
+  headersTimeoutMs?: number;
+  /**
+   * Milliseconds a client has to send a whole request (headers and body); a slower one gets a 408.
+   *
+   * @default 30000
+   */
+  requestTimeoutMs?: number;
   /**
    * Serve the admin API under /_emulator/.
    *
@@ -154,6 +167,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const realNow = options.now ?? Date.now;
+  const limits = checkLimits({
+    headersTimeoutMs: options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+  });
 
   const maxBooted = options.maxBooted ?? DEFAULT_MAX_BOOTED;
   if (!Number.isInteger(maxBooted) || maxBooted < 0) throw new RangeError(`maxBooted must be a whole number of instances, 0 or more; got ${maxBooted}.`);
@@ -227,7 +244,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         err instanceof ApiProblem
           ? err
           : new ApiProblem(500, "INTERNAL_ERROR", `fcp-emulator failed while handling ${method} ${path}: ${(err as Error)?.message ?? String(err)}. This is a bug in fcp-emulator.`);
-      const headers = { ...problem.headers, ...(problem.status === 413 ? { connection: "close" } : {}) };
+      // A 413 keeps the connection while the rest of the body is discarded (http-io), so the
+      // client reads the answer instead of a reset.
+      const headers = problem.headers;
       if (dialect === "mithril" && isApi) {
         const shaped = mithrilErrorBody(problem, method, pathParams);
         return deliver(isApi, template, shaped.status, shaped.body, headers);
@@ -300,8 +319,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     }
   };
 
-  const server = createServer(handle);
+  const server = createServer({ connectionsCheckingInterval: checkingIntervalFor(limits) }, handle);
   server.keepAliveTimeout = 10_000;
+  applySlowClientLimits(server, limits);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);

@@ -27,7 +27,8 @@ export function requireObject(body: unknown): JsonObject {
 export function rejectUnknownFields(body: JsonObject, allowed: readonly string[], mistakes: Readonly<Record<string, string>> = {}): void {
   for (const key of Object.keys(body)) {
     if (allowed.includes(key)) continue;
-    const hint = mistakes[key];
+    // Own properties only: a body key such as "constructor" must not find Object's prototype.
+    const hint = Object.hasOwn(mistakes, key) ? mistakes[key] : undefined;
     if (hint) throw invalid(key, body[key], hint, [...allowed]);
     throw invalid(key, body[key], `Unknown field ${show(key)}. This endpoint takes: ${allowed.join(", ")}.`, [...allowed]);
   }
@@ -40,7 +41,7 @@ export function parseBody<S extends z.ZodTypeAny>(schema: S, body: JsonObject): 
   const issues = result.error.issues;
   const first = issues[0];
   const field = first.path.map(String).join(".") || "body";
-  const value = first.path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as JsonObject)[String(k)] : undefined), body);
+  const value = first.path.reduce<unknown>((v, k) => (v && typeof v === "object" && Object.hasOwn(v, String(k)) ? (v as JsonObject)[String(k)] : undefined), body);
   const all = issues.map((i) => `${i.path.map(String).join(".") || "body"}: ${i.message}`).join("; ");
   throw invalid(field, value, `Invalid request: ${all}.`);
 }
@@ -86,14 +87,14 @@ export function checkInstanceTypeFid(field: string, value: unknown): string {
   const suggestion = typeof value === "string" ? suggestFid(value) : undefined;
   const tail = suggestion
     ? ` ${show(value)} looks like a name: its FID is ${suggestion.fid} (${suggestion.name}).`
-    : " GET /v2/instance-types lists every FID with its name.";
+    : ` ${show(value)} is neither an instance type FID nor a known name; GET /v2/instance-types lists every FID with its name.`;
   throw invalid(field, value, `${field} must be an instance type FID (it_...), not a name.${tail}`, fids);
 }
 
 function suggestFid(raw: string): { fid: string; name: string } | undefined {
   const key = raw.trim().toLowerCase().replace(/^gpu\.nvidia\./, "");
   const exact = BUILTIN_INSTANCE_TYPES.find((t) => t.name === key);
-  const fid = exact?.fid ?? BUILTIN_SHORT_NAMES[key];
+  const fid = exact?.fid ?? (Object.hasOwn(BUILTIN_SHORT_NAMES, key) ? BUILTIN_SHORT_NAMES[key] : undefined);
   const type = BUILTIN_INSTANCE_TYPES.find((t) => t.fid === fid);
   return type ? { fid: type.fid, name: type.name } : undefined;
 }

@@ -1,6 +1,7 @@
 // Prices are dollar strings on the wire ("$15.00") and integer cents inside, so sums of bids
 // never drift by floating-point error.
 import { ValidationError } from "./errors";
+import { describeValue, isPulumiOutput, outputFix } from "./issue-messages";
 import { WIRE_PRICE_PATTERN } from "./schemas/common";
 
 /**
@@ -26,6 +27,9 @@ export function parsePriceCents(value: unknown, field = "price"): number {
     }
     return Number(m[1]) * 100 + Number((m[2] ?? "0").padEnd(2, "0"));
   }
+  if (isPulumiOutput(value)) {
+    throw new ValidationError(`Invalid ${field}: ${outputFix(field)}`, { field, suggestions: ['Write prices as dollars per instance-hour: 12.5 or "$12.50".'] });
+  }
   throw priceError(field, value, 'must be a number of dollars or a dollar string like "$15.00"');
 }
 
@@ -46,8 +50,8 @@ export function isWirePrice(value: unknown): value is string {
 }
 
 function priceError(field: string, value: unknown, why: string): ValidationError {
-  const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
-  return new ValidationError(`Invalid ${field} ${shown}: it ${why}.`, {
+  const shown = describeValue(value);
+  return new ValidationError(`Invalid ${field}: got ${shown}, but it ${why}.`, {
     field,
     suggestions: ['Write prices as dollars per instance-hour: 12.5 or "$12.50".'],
   });

@@ -509,8 +509,10 @@ export class FcpClient {
   }
 
   /**
-   * `DELETE /v2/spot/bids/{fid}`. Resolves true when this call cancelled the bid, false when it
-   * was already gone (a retried DELETE whose first answer was lost lands here too).
+   * `DELETE /v2/spot/bids/{fid}`, retried through transient failures. Resolves true when FCP
+   * accepted the cancel, which includes a bid already cancelled (FCP answers 204 again, so a
+   * retried DELETE whose first answer was lost resolves true); false only when FCP does not know
+   * the bid (404).
    */
   async cancelBid(fid: string, options: RequestOptions = {}): Promise<boolean> {
     const deleted = await this.deleteIgnoringNotFound(`/v2/spot/bids/${encodeURIComponent(fid)}`, options);

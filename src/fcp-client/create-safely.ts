@@ -95,23 +95,19 @@ export async function createSafely<T>(options: CreateSafelyOptions<T>): Promise<
 }
 
 async function lookup<T>(options: CreateSafelyOptions<T>, started: number, original: unknown): Promise<T | undefined> {
-  let candidates: T[];
-  try {
-    candidates = await options.findByName();
-  } catch (lookupError) {
-    const why = original instanceof Error ? original.message : String(original);
-    throw new AmbiguousCreateError(
-      `Creating ${options.resourceType} ${JSON.stringify(options.name)} failed ambiguously (${why}) and the lookup to check whether it exists failed too.`,
-      {
-        resourceType: options.resourceType,
-        resourceName: options.name,
-        cause: lookupError instanceof FlowError ? lookupError : original,
-        suggestions: [
-          `The ${options.resourceType} may exist: look for ${JSON.stringify(options.name)} before creating it again.`,
-          "Run `pulumi refresh`, then `pulumi up`: the name lookup prevents a duplicate.",
-        ],
-      },
-    );
+  let candidates: T[] | undefined;
+  // A failed lookup proves nothing either way, and giving up here is what lets the next `up`
+  // create a second bid: keep looking, with backoff, until the call's whole deadline is spent.
+  for (let attempt = 0; candidates === undefined; attempt++) {
+    try {
+      candidates = await options.findByName();
+    } catch (lookupError) {
+      const delayMs = retryDelayMs(lookupError, attempt, options.policy, options.clock);
+      if (!isRetryable(lookupError, true) || options.clock.now() - started + delayMs > options.policy.deadlineMs) {
+        throw lookupFailed(options, original, lookupError);
+      }
+      await options.clock.sleep(delayMs, options.signal);
+    }
   }
   const oldestAllowed = started - CLOCK_SKEW_MS;
   const ours = candidates.filter((c) => {
@@ -121,4 +117,20 @@ async function lookup<T>(options: CreateSafelyOptions<T>, started: number, origi
     return Number.isNaN(at) || at >= oldestAllowed;
   });
   return ours[0];
+}
+
+function lookupFailed<T>(options: CreateSafelyOptions<T>, original: unknown, lookupError: unknown): AmbiguousCreateError {
+  const why = original instanceof Error ? original.message : String(original);
+  return new AmbiguousCreateError(
+    `Creating ${options.resourceType} ${JSON.stringify(options.name)} failed ambiguously (${why}) and the lookup to check whether it exists failed too.`,
+    {
+      resourceType: options.resourceType,
+      resourceName: options.name,
+      cause: lookupError instanceof FlowError ? lookupError : original,
+      suggestions: [
+        `The ${options.resourceType} may exist: look for ${JSON.stringify(options.name)} before creating it again.`,
+        "Run `pulumi refresh`, then `pulumi up`: the name lookup prevents a duplicate.",
+      ],
+    },
+  );
 }

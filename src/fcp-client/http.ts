@@ -232,7 +232,7 @@ export function fromResponse(status: number, body: unknown, ctx: ResponseContext
       validationErrors: fields,
       suggestions: fields
         .filter((f) => f.allowedValues?.length)
-        .map((f) => `Set ${f.field} to one of: ${f.allowedValues!.map((v) => String(v)).join(", ")}.`),
+        .map((f) => `Set ${f.field} to one of: ${f.allowedValues!.map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join(", ")}.`),
     });
   }
   const retryAfterMs = parseRetryAfterMs(ctx.headers?.["retry-after"], ctx.now ?? Date.now());

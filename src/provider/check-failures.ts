@@ -3,6 +3,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { z } from "zod";
+import { issueMessage, issueMessages } from "../fcp-api/issue-messages";
 
 /** The value the engine sends for an input not known until apply (preview). */
 export const UNKNOWN = unknownValue;
@@ -13,11 +14,9 @@ export function isUnknown(value: unknown): boolean {
   return false;
 }
 
-export function zodFailures(error: z.ZodError): pulumi.dynamic.CheckFailure[] {
-  return error.issues.map((issue) => ({
-    property: issue.path.length ? issue.path.map(String).join(".") : "(inputs)",
-    reason: issue.message,
-  }));
+/** One failure per issue: the property, and the value given, what is expected and the fix. */
+export function zodFailures(error: z.ZodError, input: unknown): pulumi.dynamic.CheckFailure[] {
+  return issueMessages(error, input).map((m) => ({ property: m.field, reason: m.reason }));
 }
 
 /**
@@ -29,7 +28,10 @@ export function orUnknown<T extends z.ZodType>(schema: T) {
     if (isUnknown(value)) return value as typeof UNKNOWN;
     const result = schema.safeParse(value);
     if (result.success) return result.data;
-    for (const issue of result.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path as PropertyKey[] });
+    // Worded here, where the inner value is known; the outer formatter keeps custom messages.
+    for (const issue of result.error.issues) {
+      ctx.addIssue({ code: "custom", message: issueMessage(issue, value).reason, path: issue.path as PropertyKey[] });
+    }
     return z.NEVER;
   });
 }

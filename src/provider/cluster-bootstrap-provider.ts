@@ -27,7 +27,8 @@ const REFRESH_CONNECT_MS = 15_000;
 
 export async function check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
   const parsed = clusterBootstrapInputsSchema.safeParse(withoutKeys(news, [...BOOTSTRAP_OUTPUT_KEYS]));
-  if (!parsed.success) return { inputs: news, failures: zodFailures(parsed.error) };
+  // Messages may quote the value given: never the private key's or a secret env value's.
+  if (!parsed.success) return { inputs: news, failures: zodFailures(parsed.error, { ...news, privateKey: "[secret]", secretEnv: news.secretEnv === undefined ? undefined : "[secret]" }) };
   return { inputs: withoutKeys(parsed.data as Props, []) };
 }
 

@@ -25,7 +25,7 @@ import {
 
 export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
   const parsed = spotBidInputsSchema.safeParse(withoutKeys(news, OUTPUT_KEYS));
-  if (!parsed.success) return { inputs: news, failures: zodFailures(parsed.error) };
+  if (!parsed.success) return { inputs: news, failures: zodFailures(parsed.error, news) };
   const inputs: Props = { ...parsed.data };
   inputs.name = autoName(parsed.data.resourceName, parsed.data.name, olds) ?? UNKNOWN;
   inputs.region = parsed.data.region ?? defaultRegion();

@@ -35,7 +35,7 @@ const OUTPUT_KEYS = ["keyId", "privateKey", "fingerprint", "__provider"];
 
 export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
   const parsed = sshKeyInputsSchema.safeParse(withoutKeys(news, OUTPUT_KEYS));
-  if (!parsed.success) return { inputs: news, failures: zodFailures(parsed.error) };
+  if (!parsed.success) return { inputs: news, failures: zodFailures(parsed.error, news) };
   const name = autoName(parsed.data.resourceName, parsed.data.name, olds) ?? UNKNOWN;
   const publicKey = typeof parsed.data.publicKey === "string" && !isUnknown(parsed.data.publicKey) ? parsed.data.publicKey.trim() : parsed.data.publicKey;
   return { inputs: plainJson({ ...parsed.data, name, publicKey }) };

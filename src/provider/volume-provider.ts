@@ -41,7 +41,7 @@ const OUTPUT_KEYS = ["volumeId", "status", "attachedTo", "__provider"];
 
 export async function check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
   const parsed = volumeInputsSchema.safeParse(withoutKeys(news, OUTPUT_KEYS));
-  if (!parsed.success) return { inputs: news, failures: zodFailures(parsed.error) };
+  if (!parsed.success) return { inputs: news, failures: zodFailures(parsed.error, news) };
   const region = parsed.data.region ?? defaultRegion();
   if (region === undefined) {
     return { inputs: news, failures: [{ property: "region", reason: "No region given: set `region`, or `pulumi config set fcp:region ...`." }] };

@@ -65,8 +65,12 @@ test("a pull request 2 → 4 nodes: the count diff is found, the preview is bloc
   expect(readFileSync(path.join(work, "counts.txt"), "utf8")).toMatch(/^-.*numInstances: "2"\n\+.*numInstances: "4"\n$/);
   expect(readFileSync(outputs, "utf8")).toBe("changed=true\n");
 
+  // The state before the change, exported the way the workflow does.
+  const exported = await cli.bash(step("Export the stack's state before the change"), stackDir, { STACK: "gitops", RUNNER_TEMP: work });
+  expect(exported.status).toBe(0);
   await cli.ok(["config", "set", "numInstances", "4"]);
   const env = {
+    RUNNER_TEMP: work,
     STACK: "gitops",
     POLICY_PACK: path.join(REPO_ROOT, workflow.env.POLICY_PACK),
     POLICY_CONFIG: path.join(REPO_ROOT, workflow.env.POLICY_CONFIG),
@@ -88,5 +92,6 @@ test("a pull request 2 → 4 nodes: the count diff is found, the preview is bloc
   expect(body).toMatch(/^### fcp-guardrails: blocked/);
   expect(body).toMatch(/This pull request changes instance counts:\n```diff\n-.*"2"\n\+.*"4"\n```/);
   expect(body).toMatch(/max-stack-hourly-spend/);
+  expect(body).toContain("**Worst-case hourly spend: $60.00/h → $120.00/h (+$60.00/h).**");
   expect(readFileSync(summary, "utf8")).toBe(body);
 });

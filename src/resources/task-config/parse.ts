@@ -1,5 +1,6 @@
 // Parsing a TaskConfig as users write it, camelCase or the seed's snake_case: every problem at once,
 // in the user's own spelling, with "did you mean".
+import { issueMessage } from "../../fcp-api/issue-messages";
 import { ValidationError, type FieldError } from "../../fcp-api/errors";
 import { isPlainObject, preview, typeName } from "./describe-value";
 import { fieldError, normalizeKeys, restyle, valueAt } from "./normalize-keys";
@@ -44,7 +45,9 @@ export function validateTaskConfig(input: unknown, options: TaskConfigParseOptio
         }
         continue;
       }
-      errors.push(fieldError(normalized, iss.path, iss.message, valueAt(normalized.value, iss.path)));
+      // Env values and scripts may hold credentials: their messages name the kind, not the value.
+      const hideValue = ["env", "script", "shell", "command"].includes(String(iss.path[0]));
+      errors.push(fieldError(normalized, iss.path, issueMessage(iss, normalized.value, { hideValue }).reason, valueAt(normalized.value, iss.path)));
       const params = (iss as { params?: { suggestions?: unknown } }).params;
       if (Array.isArray(params?.suggestions)) suggestions.push(...params.suggestions.map(String));
     }

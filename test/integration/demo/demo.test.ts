@@ -25,5 +25,6 @@ test("the demo deploys, previews the PR with the policy verdict, destroys, and e
   expect(stdout).toMatch(/rendezvous: +rank 0 on 127\.0\.\d+\.\d+ met ranks \[1\]; ranks 1 reached it/);
   expect(stdout).toMatch(/replace +fcp:SpotBid +llama-finetune-bid +\[instanceQuantity/);
   expect(stdout).toMatch(/MANDATORY max-stack-hourly-spend: .*\$120\.00/);
+  expect(stdout).toMatch(/ADVISORY hourly-spend-change: Worst-case hourly spend: \$60\.00\/h → \$120\.00\/h \(\+\$60\.00\/h\)\./);
   expect(stdout).toMatch(/live bids: 0, volumes: 0, SSH keys: 0/);
 }, 180_000);

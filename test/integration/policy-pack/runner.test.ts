@@ -2,6 +2,8 @@
 // as working directory, compiles the TypeScript with its ts-node and serves the Analyzer gRPC
 // service. These tests talk to that real process the way the engine does.
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -104,6 +106,7 @@ describe("fcp-guardrails under @pulumi/pulumi's run-policy-pack", () => {
     expect(Object.keys(policies).sort()).toEqual([
       "allowed-instance-types",
       "allowed-regions",
+      "hourly-spend-change",
       "max-instances-per-bid",
       "max-price-per-hour",
       "max-stack-hourly-spend",
@@ -149,7 +152,8 @@ describe("fcp-guardrails under @pulumi/pulumi's run-policy-pack", () => {
       bidResource("eval", { ...bid, instanceQuantity: 1, limitPrice: 8 }),
     ]);
     const res = await call<pb.AnalyzeStackRequest, pb.AnalyzeResponse>(client.analyzeStack, req);
-    const [d, ...rest] = res.getDiagnosticsList();
+    // hourly-spend-change reports on every stack analysis; its own test is below.
+    const [d, ...rest] = res.getDiagnosticsList().filter((x) => x.getPolicyname() !== "hourly-spend-change");
     expect(rest).toEqual([]);
     expect(d.getPolicyname()).toBe("max-stack-hourly-spend");
     expect(d.getEnforcementlevel()).toBe(pb.EnforcementLevel.MANDATORY);
@@ -162,6 +166,21 @@ describe("fcp-guardrails under @pulumi/pulumi's run-policy-pack", () => {
     const res = await call<pb.AnalyzeRequest, pb.AnalyzeResponse>(client.analyze, bidRequest("pricey", bid));
     expect(res.getDiagnosticsList().map((d) => [d.getPolicyname(), d.getEnforcementlevel()])).toEqual([
       ["max-price-per-hour", pb.EnforcementLevel.ADVISORY],
+    ]);
+  });
+
+  it("reports the stack's hourly spend before → after as an advisory finding, from a `pulumi stack export` file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "spend-change-"));
+    const previous = join(dir, "previous.json");
+    const resources = [{ urn: `urn:pulumi:dev::gpu::${SPOT_BID}::train`, type: SPOT_BID, inputs: { ...bid, limitPrice: "$30.00", instanceQuantity: 2 }, outputs: {} }];
+    writeFileSync(previous, JSON.stringify({ version: 3, deployment: { resources } }));
+    await configure({ "hourly-spend-change": { level: pb.EnforcementLevel.ADVISORY, props: { previousStateFile: previous } } });
+    const req = new pb.AnalyzeStackRequest();
+    req.setResourcesList([bidResource("train", { ...bid, limitPrice: "$30.00", instanceQuantity: 4 })]);
+    const res = await call<pb.AnalyzeStackRequest, pb.AnalyzeResponse>(client.analyzeStack, req);
+    const found = res.getDiagnosticsList().filter((x) => x.getPolicyname() === "hourly-spend-change");
+    expect(found.map((d) => [d.getEnforcementlevel(), d.getMessage()])).toEqual([
+      [pb.EnforcementLevel.ADVISORY, expect.stringContaining("Worst-case hourly spend: $60.00/h → $120.00/h (+$60.00/h).")],
     ]);
   });
 });

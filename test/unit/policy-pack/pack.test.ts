@@ -6,6 +6,7 @@ import { z } from "zod";
 import {
   allowedInstanceTypesConfig,
   allowedRegionsConfig,
+  hourlySpendChangeConfig,
   maxInstancesPerBidConfig,
   maxPricePerHourConfig,
   maxStackHourlySpendConfig,
@@ -28,6 +29,7 @@ const CONFIGS: Record<string, z.ZodType> = {
   "require-max-run-time": requireMaxRunTimeConfig,
   "startup-script-size": startupScriptSizeConfig,
   "no-secrets-in-env": noSecretsInEnvConfig,
+  "hourly-spend-change": hourlySpendChangeConfig,
 };
 
 const ENFORCEMENT: Record<string, string> = {
@@ -39,6 +41,7 @@ const ENFORCEMENT: Record<string, string> = {
   "require-max-run-time": "advisory",
   "startup-script-size": "mandatory",
   "no-secrets-in-env": "mandatory",
+  "hourly-spend-change": "advisory",
 };
 
 describe("the fcp-guardrails pack", () => {
