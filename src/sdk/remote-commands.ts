@@ -20,7 +20,8 @@ export function logCommand(o: LogCommandOptions): string {
     : `f=${TASK_LOG_FILE}`;
   const lines = o.tail === undefined ? "+1" : String(Math.max(0, Math.floor(o.tail)));
   if (!o.follow) return `${file}; tail -n ${lines} "$f" 2>/dev/null || true`;
-  // tail --pid reads the file once more after the watcher exits, so the last lines arrive.
+  // The task's last lines are written before status.json says it finished; tail (inotify) gets
+  // a second to pass them on before it is stopped.
   const finished = `grep -qE '"status":"(succeeded|failed)"' ${STATUS_FILE} 2>/dev/null`;
-  return `${file}; ( until ${finished}; do sleep 0.5; done ) & w=$!; exec tail -n ${lines} -F --pid=$w "$f" 2>/dev/null`;
+  return `${file}; tail -n ${lines} -F "$f" 2>/dev/null & t=$!; until ${finished}; do sleep 0.5; done; sleep 1; kill $t; wait $t 2>/dev/null; exit 0`;
 }
