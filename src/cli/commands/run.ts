@@ -72,7 +72,9 @@ function configsFor(file: string | undefined, command: string[], o: RunOptions):
   const overrides: Record<string, unknown> = {};
   if (o.instanceType) overrides.instanceType = o.instanceType;
   if (o.name) overrides.name = o.name;
-  if (o.maxPricePerHour) overrides.maxPricePerHour = o.maxPricePerHour;
+  // `--max-price-per-hour 12.5` means dollars, as in a task file.
+  const price = o.maxPricePerHour && /^\d+(\.\d+)?$/.test(o.maxPricePerHour) ? Number(o.maxPricePerHour) : o.maxPricePerHour;
+  if (price !== undefined) overrides.maxPricePerHour = price;
   if (o.numInstances) overrides.numInstances = o.numInstances;
   if (o.image) overrides.image = o.image;
   if (o.region) overrides.region = o.region;
@@ -94,7 +96,7 @@ function configsFor(file: string | undefined, command: string[], o: RunOptions):
     const { tasks, warnings } = sbatchToTaskConfigs(readFileSync(file, "utf8"), {
       file,
       partitions: settings.partitions,
-      maxPricePerHour: o.maxPricePerHour ?? settings.maxPricePerHour,
+      maxPricePerHour: price ?? settings.maxPricePerHour,
       region: o.region ?? settings.region,
       overrides,
     });
