@@ -197,7 +197,7 @@ export function resolveTask(nameOrId: string, bids: readonly Bid[]): Bid {
   }
   const near = [...new Set(bids.map((b) => b.name).filter((n): n is string => !!n))]
     .map((n) => ({ n, d: levenshtein(n, nameOrId) }))
-    .filter((x) => x.d <= Math.max(2, Math.floor(nameOrId.length / 3)))
+    .filter((x) => x.d <= Math.max(3, Math.floor(nameOrId.length / 3)) || x.n.startsWith(nameOrId))
     .sort((a, b) => a.d - b.d)
     .slice(0, 3)
     .map((x) => x.n);

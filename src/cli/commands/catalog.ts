@@ -17,14 +17,15 @@ export function registerCatalog(program: Command): void {
     .description("instance types by region, with spot price and capacity")
     .addOption(new Option("--sort <key>", "sort by").choices(Object.keys(SORTS)).default("price"))
     .option("--min-gpu-memory <gb>", "only GPUs with at least this much memory", Number)
-    .option("--region <region>", "only this region")
     .option("--available", "only entries with capacity")
     .option("--json", "print JSON")
-    .action(async (o: { sort: string; minGpuMemory?: number; region?: string; available?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (o: { sort: string; minGpuMemory?: number; available?: boolean; json?: boolean }, cmd: Command) => {
+      // --region is the global option: here it filters.
+      const region = cmd.optsWithGlobals<{ region?: string }>().region;
       await withFlow(cmd, async (flow) => {
         const rows = (await flow.catalog())
           .filter((r) => o.minGpuMemory === undefined || (r.gpuMemoryGb ?? 0) >= o.minGpuMemory)
-          .filter((r) => !o.region || r.region === o.region)
+          .filter((r) => !region || r.region === region)
           .filter((r) => !o.available || r.capacity > 0)
           .sort(SORTS[o.sort]);
         if (o.json) return printJson(rows);

@@ -47,7 +47,9 @@ sbatch directives mapped: --job-name --nodes --ntasks-per-node --gres=gpu[:type]
 partitions map to instance types through \`slurm: {partitions: {...}}\` in ~/.flow/config.yaml.
 Anything else is listed as a warning.`,
     )
-    .action(async (file: string | undefined, command: string[], o: RunOptions, cmd: Command) => {
+    .action(async (file: string | undefined, command: string[], local: RunOptions, cmd: Command) => {
+      // --region is the global option; it also sets the task's region.
+      const o: RunOptions = { ...local, region: cmd.optsWithGlobals<{ region?: string }>().region };
       const { configs, warnings } = configsFor(file, command, o);
       for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
       await withFlow(cmd, async (flow) => {
