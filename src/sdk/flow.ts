@@ -185,7 +185,9 @@ export class Flow {
 export function resolveTask(nameOrId: string, bids: readonly Bid[]): Bid {
   const byId = bids.find((b) => b.fid === nameOrId);
   if (byId) return byId;
-  const named = bids.filter((b) => b.name === nameOrId);
+  // A Pulumi `Task` named N names its bid `N-bid-<8 hex>` (auto-naming): the task name finds it too.
+  const exact = bids.filter((b) => b.name === nameOrId);
+  const named = exact.length ? exact : bids.filter((b) => b.name !== undefined && isPulumiTaskBidName(b.name, nameOrId));
   if (named.length === 1) return named[0];
   if (named.length > 1) {
     const active = named.filter((b) => !TERMINAL_BID_STATUSES.includes(b.status));
@@ -206,6 +208,10 @@ export function resolveTask(nameOrId: string, bids: readonly Bid[]): Bid {
     resourceId: nameOrId,
     suggestions: [...(near.length ? [`Did you mean ${near.join(" or ")}?`] : []), "List tasks with `flow status`."],
   });
+}
+
+function isPulumiTaskBidName(bidName: string, taskName: string): boolean {
+  return bidName.startsWith(`${taskName}-bid-`) && /^[0-9a-f]{8}$/.test(bidName.slice(taskName.length + 5));
 }
 
 function isParsed(input: RunConfig): input is TaskConfig {
