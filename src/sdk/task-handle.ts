@@ -55,6 +55,7 @@ export class TaskHandle {
   private nodeStatuses: Array<StartupStatus | undefined> = [];
   private instanceList: TaskInstance[] = [];
   private current: TaskStatus;
+  private explicitKey?: { file: string; privateKey: string };
 
   /** @internal made by `Flow`. */
   constructor(
@@ -105,6 +106,19 @@ export class TaskHandle {
     return this.nodeStatuses;
   }
 
+  /**
+   * SSH with this private key instead of one from ~/.flow/keys (e.g. a stack's `privateKey`
+   * output, or your own key registered on FCP). `file` only names it in `sshCommand`.
+   */
+  useKey(privateKey: string, file = "<key file>"): this {
+    this.explicitKey = { privateKey, file };
+    return this;
+  }
+
+  private key(): { file: string; privateKey: string } | undefined {
+    return this.explicitKey ?? this.keys.find(this.bidValue.sshKeys);
+  }
+
   /** Reads the bid, its instances and (over SSH, when this machine holds the key) each node's status.json. */
   async refresh(): Promise<TaskStatus> {
     this.bidValue = await this.client.getBid(this.id, { maxAgeMs: 0 });
@@ -114,7 +128,7 @@ export class TaskHandle {
     listed.sort((a, b) => rank(order, a.fid) - rank(order, b.fid) || (a.createdAt ?? "").localeCompare(b.createdAt ?? "") || a.fid.localeCompare(b.fid));
     const live = listed.filter((i) => !["terminated", "preempted", "failed", "stopped"].includes(i.status));
     this.instanceList = live.map((i, node) => ({ node, fid: i.fid, status: i.status, sshHost: i.sshHost, sshPort: i.sshPort, privateIp: i.privateIp }));
-    const key = this.keys.find(this.bidValue.sshKeys);
+    const key = this.key();
     this.nodeStatuses = key && this.instanceList.length ? await Promise.all(this.instanceList.map((i) => this.readNodeStatus(i, key.privateKey))) : [];
     const nodes = key ? this.nodeStatuses : this.instanceList.map(() => undefined);
     this.current = taskStatusOf(this.bidValue.status, holdsInstances && this.bidValue.instanceQuantity > 0 ? padTo(nodes, this.bidValue.instanceQuantity) : nodes);
@@ -181,7 +195,7 @@ export class TaskHandle {
   /** `ssh -i KEY -p PORT ubuntu@HOST` for a node. */
   sshCommand(node = 0): string {
     const t = this.instanceList[node];
-    const key = this.keys.find(this.bidValue.sshKeys);
+    const key = this.key();
     return `ssh${key ? ` -i ${key.file}` : ""} -p ${t?.sshPort ?? 22} ${this.sshUser}@${t?.sshHost ?? "<pending>"}`;
   }
 
@@ -213,12 +227,12 @@ export class TaskHandle {
     if (!inst.sshHost) {
       throw new ValidationError(`Node ${node} of task ${this.name} has no SSH address yet.`, { field: "node", suggestions: ["Try again in a moment."] });
     }
-    const key = this.keys.find(this.bidValue.sshKeys);
+    const key = this.key();
     if (!key) {
       throw new ValidationError(`No private key for task ${this.name} is stored here (its keys: ${this.bidValue.sshKeys.join(", ") || "none"}).`, {
         field: "sshKeys",
         suggestions: [
-          "Tasks started with `flow run` keep their key in ~/.flow/keys/<key id>.",
+          "Tasks started with `flow run` keep their key in ~/.flow/keys/<key id>; for others pass --identity FILE (a stack's privateKey output).",
           `For a key of your own: ssh -i ~/.ssh/id_ed25519 -p ${inst.sshPort ?? 22} ${this.sshUser}@${inst.sshHost}`,
         ],
       });

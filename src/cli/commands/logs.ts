@@ -1,6 +1,7 @@
 // `flow logs <task> [-f] [--node N] [--startup] [--tail N]`: the command's (or the startup
 // script's) log over SSH; -f streams until the task ends.
 import type { Command } from "commander";
+import { applyIdentity, IDENTITY_FLAGS, IDENTITY_HELP } from "../identity";
 import { withFlow, parseIntOption } from "../context";
 
 export function registerLogs(program: Command): void {
@@ -12,11 +13,12 @@ export function registerLogs(program: Command): void {
     .option("--node <n>", "node index", parseIntOption("--node"), 0)
     .option("--startup", "the startup script's log instead of the command's")
     .option("--tail <n>", "only the last N lines", parseIntOption("--tail"))
-    .action(async (task: string, o: { follow?: boolean; node: number; startup?: boolean; tail?: number }, cmd: Command) => {
+    .option(IDENTITY_FLAGS, IDENTITY_HELP)
+    .action(async (task: string, o: { follow?: boolean; node: number; startup?: boolean; tail?: number; identity?: string }, cmd: Command) => {
       const abort = new AbortController();
       process.once("SIGINT", () => abort.abort());
       await withFlow(cmd, async (flow) => {
-        const h = await flow.get(task);
+        const h = applyIdentity(await flow.get(task), o.identity);
         for await (const line of h.logs({ follow: o.follow, node: o.node, startup: o.startup, tail: o.tail, signal: abort.signal })) {
           process.stdout.write(`${line}\n`);
         }

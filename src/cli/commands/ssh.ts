@@ -1,6 +1,7 @@
 // `flow ssh <task> [--node N] [-- cmd...]`: an interactive pty (window changes forwarded), or one
 // command whose exit code becomes flow's.
 import type { Command } from "commander";
+import { applyIdentity, IDENTITY_FLAGS, IDENTITY_HELP } from "../identity";
 import { withFlow, parseIntOption } from "../context";
 
 export function registerSsh(program: Command): void {
@@ -11,9 +12,10 @@ export function registerSsh(program: Command): void {
     .argument("[command...]", "after --: the command to run")
     .option("--node <n>", "node index", parseIntOption("--node"), 0)
     .option("-t, --tty", "allocate a pty for the command too")
-    .action(async (task: string, command: string[], o: { node: number; tty?: boolean }, cmd: Command) => {
+    .option(IDENTITY_FLAGS, IDENTITY_HELP)
+    .action(async (task: string, command: string[], o: { node: number; tty?: boolean; identity?: string }, cmd: Command) => {
       const code = await withFlow(cmd, async (flow) => {
-        const h = await flow.get(task);
+        const h = applyIdentity(await flow.get(task), o.identity);
         const line = command.join(" ");
         if (line && !o.tty) {
           // Output is collected, then printed; `flow logs -f` is the streaming path.

@@ -3,6 +3,7 @@
 import type { Command } from "commander";
 import { TERMINAL_TASK_STATUSES } from "../../sdk/task-status";
 import type { TaskHandle } from "../../sdk/task-handle";
+import { applyIdentity, IDENTITY_FLAGS, IDENTITY_HELP } from "../identity";
 import { withFlow } from "../context";
 import { age, printJson, println, table } from "../output";
 
@@ -12,11 +13,13 @@ export function registerStatus(program: Command): void {
     .description("list tasks (active, and the last 24 hours), or show one")
     .argument("[task]", "task name or id")
     .option("--all", "every task, however old")
+    .option(IDENTITY_FLAGS, IDENTITY_HELP)
     .option("--json", "print JSON")
-    .action(async (task: string | undefined, o: { all?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (task: string | undefined, o: { all?: boolean; json?: boolean; identity?: string }, cmd: Command) => {
       await withFlow(cmd, async (flow) => {
         if (task) {
-          const h = await flow.get(task);
+          const h = applyIdentity(await flow.get(task), o.identity);
+          if (o.identity) await h.refresh();
           if (o.json) return printJson(h.toJSON());
           return printOne(h);
         }

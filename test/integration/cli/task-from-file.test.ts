@@ -1,6 +1,6 @@
 // A stack deploys a Task from a YAML task file (Task.fromFile), and the `flow` command, in another
 // process, finds it by name: the platform team's Pulumi, the ML engineer's shell.
-import { writeFileSync } from "node:fs";
+import { chmodSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { Task } from "../../../src/resources/Task";
 import { fcpStack, type FcpStack } from "../../fixtures/resources/fcp-stack";
@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => s?.close());
 
-test("Task.fromFile deploys the file's task; flow status finds it by its task name, and sees it cancelled after destroy", async () => {
+test("Task.fromFile deploys the file's task; flow finds it by its task name (status; logs and ssh with --identity), and sees it cancelled after destroy", async () => {
   const file = path.join(s.dir, "task.yaml");
   writeFileSync(file, `name: from-file
 instance_type: a100
@@ -26,7 +26,7 @@ shell: echo "mode=$MODE"; sleep infinity
 `);
   const result = await s.engine.up(async () => {
     const task = Task.fromFile(file, { waitFor: "running" });
-    return { status: task.status, hourlyCost: task.hourlyCost, bidId: task.bidId };
+    return { status: task.status, hourlyCost: task.hourlyCost, bidId: task.bidId, privateKey: task.privateKey };
   });
   expect(result.outputs.status.value).toBe("running");
   expect(result.outputs.hourlyCost.value).toBe("$7.00");
@@ -39,6 +39,19 @@ shell: echo "mode=$MODE"; sleep infinity
   const ssh = await flow(["ssh", "from-file", "--", "true"], env);
   expect(ssh.code).toBe(2);
   expect(ssh.err).toMatch(/No private key for task from-file-bid-\w+ is stored here/);
+  expect(ssh.err).toMatch(/--identity FILE/);
+
+  // With the stack's secret privateKey output in a 0600 file, logs and ssh reach the node.
+  const keyFile = path.join(s.dir, "from-file.key");
+  expect(result.outputs.privateKey.secret).toBe(true);
+  writeFileSync(keyFile, result.outputs.privateKey.value as string, { mode: 0o644 });
+  const loose = await flow(["logs", "from-file", "--identity", keyFile], env);
+  expect(loose.code).toBe(2);
+  expect(loose.err).toMatch(/chmod 600/);
+  chmodSync(keyFile, 0o600);
+  const logs = await flow(["logs", "from-file", "--identity", keyFile], env);
+  expect(logs).toMatchObject({ code: 0, out: "mode=stack\n" });
+  expect((await flow(["ssh", "from-file", "--identity", keyFile, "--", "exit 5"], env)).code).toBe(5);
 
   // A bad file fails the program with the file's positions, before anything is created.
   writeFileSync(file, "name: from-file\ninstance_type: a100\nmax_price: 7\nshell: x\n");
