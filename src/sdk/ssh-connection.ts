@@ -58,6 +58,24 @@ export async function sshExec(target: SshTarget, command: string): Promise<ExecR
   }
 }
 
+/** Runs `command` with its output streamed to `stdout`/`stderr` as it arrives; resolves to the remote exit code. */
+export async function sshExecPiped(target: SshTarget, command: string, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
+  const client = await connectSsh(target);
+  try {
+    const ch = await execChannel(client, command);
+    ch.end(); // no stdin: the command sees EOF, as with `ssh host cmd </dev/null`
+    ch.pipe(stdout, { end: false });
+    ch.stderr.pipe(stderr, { end: false });
+    return await new Promise<number>((resolve) => {
+      let exitCode = 255;
+      ch.on("exit", (code: number | null) => (exitCode = code ?? 255));
+      ch.on("close", () => resolve(exitCode));
+    });
+  } finally {
+    client.end();
+  }
+}
+
 /** The output lines of a remote command as they arrive; ends when the command (or the connection) ends. */
 export async function* sshLines(target: SshTarget, command: string, signal?: AbortSignal): AsyncGenerator<string> {
   const client = await connectSsh(target);

@@ -7,7 +7,7 @@ import type { FcpClient } from "../fcp-client/client";
 import { parseStartupStatus, type StartupStatus } from "../startup/status";
 import type { KeyStore } from "./key-store";
 import { logCommand, READ_STATUS } from "./remote-commands";
-import { sshExec, sshInteractive, sshLines, type ExecResult, type ShellOptions, type SshTarget } from "./ssh-connection";
+import { sshExec, sshExecPiped, sshInteractive, sshLines, type ExecResult, type ShellOptions, type SshTarget } from "./ssh-connection";
 import { TERMINAL_TASK_STATUSES, taskStatusOf, type TaskStatus } from "./task-status";
 
 export interface TaskInstance {
@@ -177,6 +177,11 @@ export class TaskHandle {
   async ssh(options: { node?: number; command: string }): Promise<ExecResult> {
     if (!options.command) throw new ValidationError("ssh needs a command; use `shell()` for an interactive session.", { field: "command" });
     return sshExec(this.target(options.node ?? 0), options.command);
+  }
+
+  /** Runs `command` on a node with its output streamed to the given streams; resolves to the exit code. */
+  async sshStream(options: { node?: number; command: string; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
+    return sshExecPiped(this.target(options.node ?? 0), options.command, options.stdout, options.stderr);
   }
 
   /** An interactive session in a pty on a node; resolves to the remote exit code. */

@@ -18,11 +18,7 @@ export function registerSsh(program: Command): void {
         const h = applyIdentity(await flow.get(task), o.identity);
         const line = command.join(" ");
         if (line && !o.tty) {
-          // Output is collected, then printed; `flow logs -f` is the streaming path.
-          const r = await h.ssh({ node: o.node, command: line });
-          process.stdout.write(r.stdout);
-          process.stderr.write(r.stderr);
-          return r.exitCode;
+          return h.sshStream({ node: o.node, command: line, stdout: process.stdout, stderr: process.stderr });
         }
         return interactive(h, o.node, line || undefined);
       });

@@ -65,13 +65,19 @@ test("flow run of a YAML file waits until it runs; status shows it running (tabl
   expect(mine.nodes[0]).toMatchObject({ status: "running", step: "run" });
 });
 
-test("flow ssh -- cmd returns the remote exit code and output", async () => {
+test("flow ssh -- cmd streams its output and returns the remote exit code", async () => {
   const r = await flow(["ssh", "cli-demo", "--", "echo $GREETING-from-$(hostname -I 2>/dev/null | cut -d' ' -f1 || true); echo err >&2; exit 7"], env);
   expect(r.code).toBe(7);
   expect(r.err).toBe("err\n");
   const ok = await flow(["ssh", "cli-demo", "--", "cat /var/log/flow/task.log"], env);
   expect(ok.code).toBe(0);
   expect(ok.out).toBe("started hello\n");
+  // Output streams while the command runs.
+  const live = new FlowProcess(["ssh", "cli-demo", "--", "echo first; until [ -e /tmp/ssh-go ]; do sleep 0.2; done; echo second; exit 4"], env);
+  await live.waitFor(/^first\n$/);
+  expect((await flow(["ssh", "cli-demo", "--", "touch /tmp/ssh-go"], env)).code).toBe(0);
+  expect(await live.exited).toBe(4);
+  expect(live.out).toBe("first\nsecond\n");
 });
 
 test("an interactive flow ssh session in tmux: type a command, read the screen, exit with the shell's code", async () => {
