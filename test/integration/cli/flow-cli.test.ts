@@ -122,6 +122,11 @@ test("flow logs -f streams lines printed after it began and ends when the task e
 test("flow cancel: refuses without a terminal unless --yes, then ends the task", async () => {
   writeFileSync(path.join(work, "sleepy.yaml"), TASK_YAML.replace("name: cli-demo", "name: sleepy"));
   expect((await flow(["run", "sleepy.yaml"], env, { cwd: work })).code).toBe(0);
+  // Ctrl-C ends a follow with 130.
+  const following = new FlowProcess(["logs", "sleepy", "-f"], env);
+  await following.waitFor(/started hello\n/);
+  following.child.kill("SIGINT");
+  expect(await following.exited).toBe(130);
   const refused = await flow(["cancel", "sleepy"], env);
   expect(refused.code).toBe(2);
   expect(refused.err).toMatch(/pass --yes/);
@@ -190,6 +195,29 @@ test("flow catalog lists types × regions with price and capacity, filters by GP
   expect(rows.map((r) => r.spotPriceCents)).toEqual([...rows.map((r) => r.spotPriceCents)].sort((a, b) => a - b));
 });
 
+test("flow volumes and flow keys: create, list (--json), delete, add", async () => {
+  const created = await flow(["volumes", "create", "--size", "50", "--name", "cli-vol", "--interface", "file", "--json"], env);
+  expect(created.code).toBe(0);
+  const vol = JSON.parse(created.out) as { fid: string; sizeGb: number };
+  expect(vol.sizeGb).toBe(50);
+  const listed = await flow(["volumes", "list"], env);
+  expect(listed.out).toMatch(new RegExp(`^${vol.fid}\\s+cli-vol\\s+50 GB\\s+file\\s`, "m"));
+  expect((await flow(["volumes", "delete", vol.fid], env)).out).toBe(`deleted ${vol.fid}\n`);
+  expect(JSON.parse((await flow(["volumes", "list", "--json"], env)).out).map((v: { fid: string }) => v.fid)).not.toContain(vol.fid);
+
+  const pub = path.join(work, "mine.pub");
+  writeFileSync(pub, require("ssh2").utils.generateKeyPairSync("ed25519").public);
+  const added = await flow(["keys", "add", "laptop", pub, "--json"], env);
+  expect(added.code).toBe(0);
+  const keys = JSON.parse((await flow(["keys", "list", "--json"], env)).out) as Array<{ name: string; local?: string }>;
+  expect(keys.find((k) => k.name === "laptop")).toMatchObject({ name: "laptop" });
+  expect(keys.find((k) => k.name === "laptop")?.local).toBeUndefined();
+  // The keys flow run generated are held here.
+  const generated = keys.filter((k) => k.name.startsWith("flow-cli-demo-"));
+  expect(generated.length).toBeGreaterThan(0);
+  expect(generated.every((k) => k.local?.startsWith(path.join(home, ".flow", "keys")))).toBe(true);
+});
+
 test("flow init writes 0600 files, verifies the key, and never prints it", async () => {
   const initHome = mkdtempSync(path.join(tmpdir(), "flow-init-home-"));
   const bare = { PATH: env.PATH, HOME: initHome };
@@ -207,6 +235,36 @@ test("flow init writes 0600 files, verifies the key, and never prints it", async
   expect(status.code).toBe(0);
   expect(JSON.parse(status.out).map((t: { name: string }) => t.name)).toContain("cli-demo");
   await fs.rm(initHome, { recursive: true, force: true });
+});
+
+test("flow init on a terminal (tmux): asks, hides the key as it is typed, writes 0600 files", async () => {
+  const initHome = mkdtempSync(path.join(tmpdir(), "flow-init-tty-"));
+  const session = `flow-init-${process.pid}`;
+  const exitFile = path.join(initHome, "exit");
+  const cmd = `env -i PATH=${shq(env.PATH)} HOME=${shq(initHome)} TERM=xterm ${shq(process.execPath)} ${shq(FLOW_BIN)} --api-url ${shq(emu.url)} init; echo $? > ${shq(exitFile)}; sleep 600`;
+  await sh("tmux", ["new-session", "-d", "-s", session, "-x", "120", "-y", "30", cmd]);
+  try {
+    const screen = () => sh("tmux", ["capture-pane", "-p", "-t", session]).catch(() => "");
+    await until(async () => /FCP API key \(input hidden\): *$/m.test(await screen()), "the key prompt");
+    await sh("tmux", ["send-keys", "-t", session, "-l", emu.apiKey]);
+    await sh("tmux", ["send-keys", "-t", session, "Enter"]);
+    await until(async () => /API URL \[http:\/\/127\.0\.0\.1:\d+\]: *$/m.test(await screen()), "the URL prompt");
+    await sh("tmux", ["send-keys", "-t", session, "Enter"]);
+    await until(async () => /Project \(my-project\) \[my-project\]: *$/m.test(await screen()), "the project prompt");
+    await sh("tmux", ["send-keys", "-t", session, "Enter"]);
+    await until(async () => /Default region \[us-central1-b\]: *$/m.test(await screen()), "the region prompt");
+    await sh("tmux", ["send-keys", "-t", session, "-l", "us-central1-a"]);
+    await sh("tmux", ["send-keys", "-t", session, "Enter"]);
+    await until(async () => (await fs.readFile(exitFile, "utf8").catch(() => "")).trim() === "0", "flow init to exit 0");
+    const shown = await screen();
+    expect(shown).toMatch(/API key verified for /);
+    expect(shown).not.toContain(emu.apiKey);
+    for (const f of ["config.yaml", "credentials.fcp"]) expect(statSync(path.join(initHome, ".flow", f)).mode & 0o777).toBe(0o600);
+    expect(await fs.readFile(path.join(initHome, ".flow", "config.yaml"), "utf8")).toBe(`api_url: ${emu.url}\nproject: my-project\nregion: us-central1-a\n`);
+  } finally {
+    await sh("tmux", ["kill-session", "-t", session]).catch(() => undefined);
+    await fs.rm(initHome, { recursive: true, force: true });
+  }
 });
 
 function shq(s: string): string {
