@@ -1,9 +1,11 @@
 // Runs the built `flow` binary (dist/cli/main.js) as a child process against an emulator, with
 // its own HOME, and collects what it prints; `spawnFlow` keeps it running for streaming tests.
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import * as path from "node:path";
 
 export const FLOW_BIN = path.resolve(__dirname, "../../../dist/cli/main.js");
+if (!existsSync(FLOW_BIN)) throw new Error(`${FLOW_BIN} is missing: run \`npm run build\` first (these tests run the built binary).`);
 
 export interface FlowRun { code: number | null; out: string; err: string }
 

@@ -165,6 +165,18 @@ echo "job=$SLURM_JOB_ID nodes=$SLURM_NNODES node=$SLURM_NODEID proc=$SLURM_PROCI
   expect(out.out).toBe(logs.out);
 });
 
+test("flow run -i TYPE -- command: no task file needed", async () => {
+  const run = await flow(["run", "-i", "a100", "--max-price-per-hour", "3", "--name", "quick", "--", "echo", "quick hello"], env);
+  expect(run.code).toBe(0);
+  const logs = new FlowProcess(["logs", "quick", "-f"], env);
+  expect(await logs.exited).toBe(0);
+  expect(logs.out).toBe("quick hello\n");
+  expect(JSON.parse((await flow(["status", "quick", "--json"], env)).out)).toMatchObject({ status: "completed", hourlyCost: "$3.00" });
+  const noPrice = await flow(["run", "-i", "a100", "--", "true"], env);
+  expect(noPrice.code).toBe(2);
+  expect(noPrice.err).toMatch(/needs --max-price-per-hour/);
+});
+
 test("errors: YAML positions (exit 2), unknown task (4), bad key (3), usage (2); --json errors parse", async () => {
   writeFileSync(path.join(work, "bad.yaml"), "name: bad\ninstance_type: a100\nmax_price_per_hour: 5\ncommand: run.sh\nssh_key: k\n");
   const bad = await flow(["run", "bad.yaml"], env, { cwd: work });
