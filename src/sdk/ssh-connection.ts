@@ -39,12 +39,22 @@ function execChannel(client: Client, command: string, pty?: PseudoTtyOptions | f
   return new Promise((resolve, reject) => client.exec(command, pty ? { pty } : {}, (e, ch) => (e ? reject(e) : resolve(ch))));
 }
 
-/** Runs `command`, collecting stdout and stderr; the exit code is the remote one (255 for a signal). */
-export async function sshExec(target: SshTarget, command: string): Promise<ExecResult> {
-  const client = await connectSsh(target);
+/**
+ * Runs `command`, collecting stdout and stderr; the exit code is the remote one (255 for a
+ * signal). With `timeoutMs` the connection is dropped after that long and the call rejects.
+ */
+export async function sshExec(target: SshTarget, command: string, timeoutMs?: number): Promise<ExecResult> {
+  const client = await connectSsh(target, timeoutMs);
+  let timer: NodeJS.Timeout | undefined;
   try {
     const ch = await execChannel(client, command);
-    return await new Promise<ExecResult>((resolve) => {
+    return await new Promise<ExecResult>((resolve, reject) => {
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          reject(new SshConnectError(`${command.split(" ")[0]} on ${target.host}:${target.port} did not finish within ${timeoutMs} ms.`));
+          client.end();
+        }, timeoutMs);
+      }
       let stdout = "";
       let stderr = "";
       let exitCode = 255;
@@ -54,6 +64,7 @@ export async function sshExec(target: SshTarget, command: string): Promise<ExecR
       ch.on("close", () => resolve({ exitCode, stdout, stderr }));
     });
   } finally {
+    clearTimeout(timer);
     client.end();
   }
 }

@@ -253,13 +253,16 @@ export class TaskHandle {
   private async readNodeStatus(inst: TaskInstance, privateKey: string): Promise<StartupStatus | undefined> {
     if (!inst.sshHost || inst.status !== "running") return undefined;
     try {
-      const r = await sshExec({ host: inst.sshHost, port: inst.sshPort ?? 22, username: this.sshUser, privateKey }, READ_STATUS);
+      // A node that does not answer in time is "not readable yet", never a hung status call.
+      const r = await sshExec({ host: inst.sshHost, port: inst.sshPort ?? 22, username: this.sshUser, privateKey }, READ_STATUS, STATUS_READ_TIMEOUT_MS);
       return r.stdout.trim() ? parseStartupStatus(r.stdout) : undefined;
     } catch {
       return undefined;
     }
   }
 }
+
+const STATUS_READ_TIMEOUT_MS = 15_000;
 
 const ORDER: readonly TaskStatus[] = ["pending", "running", "completed"];
 

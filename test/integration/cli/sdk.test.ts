@@ -92,3 +92,15 @@ test("a second run under an active name is refused before anything is created", 
   expect((await flow.client.listSshKeys()).length).toBe(keysBefore);
   await task.cancel();
 });
+
+test("a task whose env holds the API key is refused, and what it created for it is removed", async () => {
+  const flow = newFlow();
+  const keysBefore = (await flow.client.listSshKeys()).map((k) => k.fid);
+  const bidsBefore = (await flow.client.listBids()).length;
+  const err = await flow.run({ name: "sdk-leak", instanceType: "a100", maxPricePerHour: 11, uploadCode: false, env: { TOKEN: emu.apiKey }, shell: "true" }).catch((e: Error) => e);
+  expect(err).toMatchObject({ name: "SecretInScriptError" });
+  expect(String((err as Error).message)).not.toContain(emu.apiKey);
+  expect((await flow.client.listSshKeys()).map((k) => k.fid)).toEqual(keysBefore);
+  expect((await flow.client.listBids()).length).toBe(bidsBefore);
+  expect(readdirSync(path.join(home, ".flow", "keys")).filter((f) => !keysBefore.includes(f))).toEqual([]);
+});
