@@ -279,6 +279,16 @@ test("flow init on a terminal (tmux): asks, hides the key as it is typed, writes
   }
 });
 
+test("flow emulator starts fcp-emulator with its options and stops on SIGTERM", async () => {
+  const emulator = new FlowProcess(["emulator", "--port", "0", "--instances", "none", "--seed", "3"], { PATH: env.PATH, HOME: home });
+  await emulator.waitFor(/^fcp-emulator listening on http:\/\/127\.0\.0\.1:(\d+)$/m);
+  const url = /listening on (\S+)/.exec(emulator.out)![1];
+  const catalog = await flow(["catalog", "--json"], { ...env, FCP_API_URL: url });
+  expect(JSON.parse(catalog.out).length).toBeGreaterThan(0);
+  emulator.child.kill("SIGTERM");
+  expect(await emulator.exited).not.toBeNull();
+});
+
 function shq(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
