@@ -19,9 +19,10 @@ const MAY_IMPORT = {
   emulator: ["fcp-api", "ssh", "startup", "util"],
   // LocalEngine drives our code through the plugins, not by import.
   testing: ["util"],
-  frontends: ["resources", "fcp-api", "util"],
+  frontends: ["resources", "startup", "fcp-api", "util"],
   sdk: ["resources", "fcp-client", "fcp-api", "startup", "ssh", "util", "frontends"],
-  cli: ["sdk", "frontends", "resources", "fcp-client", "fcp-api", "startup", "ssh", "util", "emulator"],
+  // It starts fcp-emulator as a process, never imports it.
+  cli: ["sdk", "frontends", "resources", "fcp-client", "fcp-api", "startup", "ssh", "util"],
 };
 const zones = ROOMS.map((room) => ({
   target: `./src/${room}`,

@@ -15,6 +15,7 @@ import { ClusterBootstrap, type ClusterNode } from "./cluster-bootstrap";
 import { SpotBid, type SpotBidInstance } from "./spot-bid";
 import { SshKey } from "./ssh-key";
 import { isExistingVolume, parseTaskConfig, type NewVolumeSpec, type TaskConfig, type TaskConfigInput } from "./task-config";
+import { loadTaskFile, taskConfigToInput } from "./task-file";
 import { taskStartupSpec, type MountedVolume } from "./task-startup-spec";
 import { Volume } from "./volume";
 import type { WaitFor } from "../provider/spot-bid-inputs";
@@ -103,6 +104,16 @@ export type TaskArgs = Omit<TaskConfigInput, "env" | "sshKeys" | "name"> & {
  */
 export class Task extends pulumi.ComponentResource {
   static readonly __pulumiType = "fcp:index:Task";
+
+  /**
+   * A Task from a YAML task file (the seed's snake_case format); errors give the file's line and
+   * column. `codeDir` is relative to the file. `args` override or add to the file's fields.
+   */
+  static fromFile(file: string, args: Partial<TaskArgs> = {}, opts: pulumi.ComponentResourceOptions = {}): Task {
+    const { config } = loadTaskFile(file);
+    const fromYaml = taskConfigToInput(config) as TaskArgs;
+    return new Task(args.name ?? config.name, { ...fromYaml, ...args }, opts);
+  }
 
   readonly bidId: pulumi.Output<string>;
   readonly status: pulumi.Output<string>;
