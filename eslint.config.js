@@ -4,14 +4,16 @@ const tseslint = require("typescript-eslint");
 const importPlugin = require("eslint-plugin-import");
 
 // The import directions of ARCHITECTURE.md: each room may import only the rooms listed here.
-const ROOMS = ["fcp-api", "util", "fcp-client", "ssh", "startup", "provider", "resources", "emulator", "testing", "sdk", "cli", "frontends"];
+const ROOMS = ["fcp-api", "util", "fcp-client", "ssh", "startup", "cluster", "provider", "resources", "emulator", "testing", "sdk", "cli", "frontends"];
 const MAY_IMPORT = {
   "fcp-api": [],
   util: [],
   "fcp-client": ["fcp-api", "util"],
   ssh: ["fcp-api", "util"],
   startup: ["fcp-api", "util"],
-  provider: ["fcp-client", "fcp-api", "startup", "ssh", "util"],
+  // Delivering cluster.env, code and secret env to a node over SSH: shared by provider and sdk.
+  cluster: ["fcp-api", "startup", "ssh", "util"],
+  provider: ["fcp-client", "fcp-api", "startup", "ssh", "cluster", "util"],
   // resources -> provider is for types only (the plugin code is reached through provider-shim.ts);
   // the rule below the zones enforces that half.
   resources: ["provider", "fcp-client", "fcp-api", "startup", "ssh", "util"],
@@ -20,7 +22,7 @@ const MAY_IMPORT = {
   // LocalEngine drives our code through the plugins, not by import.
   testing: ["util"],
   frontends: ["resources", "startup", "fcp-api", "util"],
-  sdk: ["resources", "fcp-client", "fcp-api", "startup", "ssh", "util", "frontends"],
+  sdk: ["resources", "fcp-client", "fcp-api", "startup", "ssh", "cluster", "util", "frontends"],
   // It starts fcp-emulator as a process, never imports it.
   cli: ["sdk", "frontends", "resources", "fcp-client", "fcp-api", "startup", "ssh", "util"],
 };

@@ -18,7 +18,7 @@ import {
   type BootstrapInstance,
   type BootstrapNode,
 } from "./cluster-bootstrap-inputs";
-import { bootstrapNode, nodeFailure, readNodeStatus } from "./cluster-bootstrap-steps";
+import { bootstrapNode, nodeFailure, readNodeStatus } from "../cluster/node-delivery";
 import { plainJson } from "./plain-json";
 import { withoutKeys, type Props } from "./props";
 

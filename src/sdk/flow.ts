@@ -97,7 +97,10 @@ export class Flow {
         volumes: mounted.map((v) => v.volumeId),
         startupScript: script.script,
       });
-      return new TaskHandle(this.client, this.keys, bid);
+      const handle = new TaskHandle(this.client, this.keys, bid);
+      const port = Number(config.env?.MASTER_PORT);
+      if (Number.isInteger(port) && port > 0 && port < 65_536) handle.masterPort = port;
+      return handle;
     } catch (e) {
       // Only a create that definitely failed cleans up; an ambiguous one may have made the bid.
       if (!(e instanceof FlowError && e.errorCode === "AMBIGUOUS_CREATE")) await this.cleanUp(created);

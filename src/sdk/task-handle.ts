@@ -5,13 +5,17 @@ import type { Bid, Instance } from "../fcp-api/models";
 import { formatPrice } from "../fcp-api/price";
 import type { FcpClient } from "../fcp-client/client";
 import { parseStartupStatus, type StartupStatus } from "../startup/status";
+import { DEFAULT_MASTER_PORT } from "../startup/constants";
+import { STARTUP_SECTION_NAMES } from "../startup/sections/section";
+import { bootstrapNode, nodeFailure } from "../cluster/node-delivery";
+import { openSshSession } from "../ssh/ssh-session";
 import type { KeyStore } from "./key-store";
 import { logCommand, READ_STATUS } from "./remote-commands";
 import { sshExec, sshExecPiped, sshInteractive, sshLines, type ExecResult, type ShellOptions, type SshTarget } from "./ssh-connection";
 import { TERMINAL_TASK_STATUSES, taskStatusOf, type TaskStatus } from "./task-status";
 
 export interface TaskInstance {
-  /** Node index (rank order as FCP lists the bid's instances). */
+  /** Node index: the cluster rank (instances ordered by id, as the cluster bootstrap ranks them). */
   node: number;
   fid: string;
   status: string;
@@ -56,6 +60,10 @@ export class TaskHandle {
   private instanceList: TaskInstance[] = [];
   private current: TaskStatus;
   private explicitKey?: { file: string; privateKey: string };
+  /** Instance ids this handle last delivered cluster.env to; a new set (re-allocation) delivers again. */
+  private bootstrapped = "";
+  /** The rendezvous port (`MASTER_PORT`), when this handle's `run` knows it. */
+  masterPort = DEFAULT_MASTER_PORT;
 
   /** @internal made by `Flow`. */
   constructor(
@@ -124,17 +132,64 @@ export class TaskHandle {
     this.bidValue = await this.client.getBid(this.id, { maxAgeMs: 0 });
     const holdsInstances = !["pending", "provisioning", "cancelled", "failed", "paused"].includes(this.bidValue.status);
     const listed: Instance[] = holdsInstances ? await this.client.listInstances({ bid: this.id }) : [];
-    const order = this.bidValue.instances ?? [];
-    listed.sort((a, b) => rank(order, a.fid) - rank(order, b.fid) || (a.createdAt ?? "").localeCompare(b.createdAt ?? "") || a.fid.localeCompare(b.fid));
+    // Rank order: by instance id, as ClusterBootstrap ranks a Task's nodes.
+    listed.sort((a, b) => (a.fid < b.fid ? -1 : a.fid > b.fid ? 1 : 0));
     const live = listed.filter((i) => !["terminated", "preempted", "failed", "stopped"].includes(i.status));
     this.instanceList = live.map((i, node) => ({ node, fid: i.fid, status: i.status, sshHost: i.sshHost, sshPort: i.sshPort, privateIp: i.privateIp }));
     const key = this.key();
     this.nodeStatuses = key && this.instanceList.length ? await Promise.all(this.instanceList.map((i) => this.readNodeStatus(i, key.privateKey))) : [];
+    if (key && (await this.bootstrapClusterIfWaiting(key.privateKey))) {
+      this.nodeStatuses = await Promise.all(this.instanceList.map((i) => this.readNodeStatus(i, key.privateKey)));
+    }
     const nodes = key ? this.nodeStatuses : this.instanceList.map(() => undefined);
     this.current = taskStatusOf(this.bidValue.status, holdsInstances && this.bidValue.instanceQuantity > 0 ? padTo(nodes, this.bidValue.instanceQuantity) : nodes);
     // Without the key the nodes cannot be asked: an allocated bid with instances counts as running.
     if (!key && this.current === "pending" && this.instanceList.some((i) => i.status === "running")) this.current = "running";
     return this.current;
+  }
+
+  /** Single node, no key to look with, or every node past the step that waits for cluster.env. */
+  private clusterStarted(): boolean {
+    if (this.bidValue.instanceQuantity < 2 || !this.key() || this.bootstrapped) return true;
+    const cluster = STARTUP_SECTION_NAMES.indexOf("cluster");
+    return this.nodeStatuses.length === this.bidValue.instanceQuantity && this.nodeStatuses.every((st) => st !== undefined && (st.step === "done" || (st.step !== "unpack" && STARTUP_SECTION_NAMES.indexOf(st.step) > cluster)));
+  }
+
+  /**
+   * A multi-node task's startup scripts wait for /var/lib/flow/cluster.env, which a Task's
+   * ClusterBootstrap writes over SSH; a task run from the SDK or CLI gets the same here: once
+   * every node runs and reports waiting at the cluster step, each node gets its rank, the main IP
+   * and the peers (never the API key). Returns whether it delivered.
+   */
+  private async bootstrapClusterIfWaiting(privateKey: string): Promise<boolean> {
+    const nodes = this.instanceList;
+    const want = this.bidValue.instanceQuantity;
+    if (want < 2 || nodes.length !== want) return false;
+    if (!nodes.every((n) => n.status === "running" && n.sshHost && n.sshPort && n.privateIp)) return false;
+    const ids = nodes.map((n) => n.fid).join(",");
+    if (ids === this.bootstrapped) return false;
+    if (!this.nodeStatuses.some((st) => st?.status === "running" && st.step === "cluster")) return false;
+    const nodeIps = nodes.map((n) => n.privateIp!);
+    const results = await Promise.allSettled(
+      nodes.map(async (n, rank) => {
+        const label = `node ${rank} (instance ${n.fid}, ${n.sshHost}:${n.sshPort})`;
+        const session = await openSshSession({ host: n.sshHost!, port: n.sshPort!, username: this.sshUser, privateKey, label }, {}, { deadlineMs: 120_000 });
+        try {
+          await bootstrapNode(session, { rank, numNodes: nodes.length, mainIp: nodeIps[0], nodeIps, masterPort: this.masterPort, cluster: true });
+        } finally {
+          session.close();
+        }
+      }),
+    );
+    const failed = results.flatMap((r, i) => (r.status === "rejected" ? [nodeFailure(`node ${i} (${nodes[i].fid})`, r.reason)] : []));
+    if (failed.length) {
+      throw new FlowError(`Task ${this.name} (${this.id}): the cluster could not be started on ${failed.length} of ${nodes.length} node(s): ${failed.join(" | ")}.`, {
+        errorCode: "CLUSTER_BOOTSTRAP_FAILED",
+        suggestions: [`The bid keeps running (and costing money): run \`flow status ${this.name}\` to try again, or \`flow cancel ${this.name}\`.`],
+      });
+    }
+    this.bootstrapped = ids;
+    return true;
   }
 
   /** Waits until the task reaches `until` (or any later status: a task that completed is past running). */
@@ -147,7 +202,8 @@ export class TaskHandle {
       const status = await this.refresh();
       if (status !== last) options.onStatus?.(status);
       last = status;
-      if (reached(status, until)) return status;
+      // A cluster is running once its nodes are past the cluster step (cluster.env delivered).
+      if (reached(status, until) && (status !== "running" || this.clusterStarted())) return status;
       // Waiting for completion ends at any end; the caller reads which.
       if (until === "completed" && TERMINAL_TASK_STATUSES.includes(status)) return status;
       if (TERMINAL_TASK_STATUSES.includes(status)) {
@@ -271,11 +327,6 @@ function reached(status: TaskStatus, until: TaskStatus | "terminal"): boolean {
   if (status === until) return true;
   // A task that completed was running; failed/cancelled end a wait for something else.
   return ORDER.includes(until) && ORDER.indexOf(status) > ORDER.indexOf(until);
-}
-
-function rank(order: readonly string[], fid: string): number {
-  const i = order.indexOf(fid);
-  return i < 0 ? Number.MAX_SAFE_INTEGER : i;
 }
 
 function padTo<T>(list: T[], n: number): Array<T | undefined> {

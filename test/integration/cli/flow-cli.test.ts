@@ -165,6 +165,38 @@ echo "job=$SLURM_JOB_ID nodes=$SLURM_NNODES node=$SLURM_NODEID proc=$SLURM_PROCI
   expect(out.out).toBe(logs.out);
 });
 
+test("a 2-node flow run starts as a cluster: ranks, main IP and peers arrive over SSH; logs and ssh reach --node 1", async () => {
+  writeFileSync(path.join(work, "pair.yaml"), `name: cli-pair
+instance_type: a100
+num_instances: 2
+max_price_per_hour: 15
+upload_code: false
+shell: |
+  echo "rank $FLOW_NODE_RANK of $FLOW_NUM_NODES, main $MASTER_ADDR:$MASTER_PORT"
+  until [ -e /workspace/stop ]; do sleep 0.2; done
+`);
+  const run = await flow(["run", "pair.yaml"], env, { cwd: work });
+  expect(run.err).toBe("");
+  expect(run.code).toBe(0);
+  const json = JSON.parse((await flow(["status", "cli-pair", "--json"], env)).out) as Array<{ instances: Array<{ privateIp: string }> }> | { instances: Array<{ privateIp: string }> };
+  const task = Array.isArray(json) ? json[0] : json;
+  const [main, peer] = task.instances.map((i) => i.privateIp);
+  for (const node of [0, 1]) {
+    const clusterEnv = await flow(["ssh", "cli-pair", "--node", String(node), "--", "cat /var/lib/flow/cluster.env"], env);
+    expect(clusterEnv.code).toBe(0);
+    expect(clusterEnv.out).toContain(`FLOW_NODE_RANK=${node}`);
+    expect(clusterEnv.out).toContain(`FLOW_MAIN_IP=${main}`);
+    expect(clusterEnv.out).toContain(`FLOW_NODE_IPS=${main},${peer}`);
+    expect(clusterEnv.out).not.toContain(emu.apiKey);
+  }
+  // Each node's task saw its own rank (the log may take a moment after cluster.env arrives).
+  const log = await flow(["ssh", "cli-pair", "--node", "1", "--", "for i in $(seq 300); do [ -s /var/log/flow/task.log ] && break; sleep 0.1; done; cat /var/log/flow/task.log"], env);
+  expect(log.out).toBe(`rank 1 of 2, main ${main}:29500\n`);
+  const logs0 = await flow(["logs", "cli-pair", "--node", "0"], env);
+  expect(logs0.out).toContain("rank 0 of 2");
+  expect((await flow(["cancel", "cli-pair", "--yes"], env)).code).toBe(0);
+});
+
 test("flow run -i TYPE -- command: no task file needed", async () => {
   const run = await flow(["run", "-i", "a100", "--max-price-per-hour", "3", "--name", "quick", "--", "echo", "quick hello"], env);
   expect(run.code).toBe(0);

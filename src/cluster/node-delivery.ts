@@ -1,4 +1,5 @@
-// What the bootstrap does on one node, over one SSH session: deliver the code package (SFTP,
+// What a cluster bootstrap does on one node, over one SSH session (the ClusterBootstrap resource
+// and the SDK's `flow run` both use it): deliver the code package (SFTP,
 // sha256 checked on the node), the secret env file (root-only, 0600) and cluster.env, each
 // written to a temporary name and renamed, so the startup script never reads half a file.
 // And, for refresh, read the node's status.json back.
