@@ -1,7 +1,10 @@
+import { createHash } from "node:crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { FcpClient } from "../fcp-client/client";
 import { loadConfig, requireApiKey } from "../fcp-client/config";
+import { API_KEY_ENV_NAMES } from "../fcp-api/api-key-env-names";
+import type { Volume as FcpVolume } from "../fcp-api/models";
 import { ValidationError } from "../fcp-api/errors";
 import { formatPrice } from "../fcp-api/price";
 import { gunzipSync } from "node:zlib";
@@ -394,8 +397,15 @@ export function validateTaskArgs(name: string, args: TaskArgs): TaskConfig {
  * so the build refuses a script (env, command or code) that contains one.
  */
 function apiKeysInReach(): string[] {
-  const keys = [pulumi.runtime.getConfig("fcp:apiKey"), process.env.FCP_API_KEY, process.env.FLOW_API_KEY];
-  return keys.filter((k): k is string => typeof k === "string" && k.length > 0);
+  const keys: Array<string | undefined> = [pulumi.runtime.getConfig("fcp:apiKey"), ...API_KEY_ENV_NAMES.map((n) => process.env[n])];
+  // Keys configured in files (./.flow/config.yaml, ~/.flow/config.yaml, ~/.flow/credentials.fcp,
+  // the live client's config), even when the stack config or the environment sets another.
+  try {
+    keys.push(loadConfig({}, { env: {}, homeDir: process.env.HOME || undefined }).apiKey);
+  } catch {
+    // An unreadable credentials file is the provider's error to report, not this guard's.
+  }
+  return [...new Set(keys.filter((k): k is string => typeof k === "string" && k.length > 0))];
 }
 
 /** What the component records as its inputs: no secret, no code, no script. */
@@ -442,27 +452,52 @@ function resolveMounts(config: TaskConfig, created: Volume[]): pulumi.Output<Mou
   return pulumi.all(mounts);
 }
 
+/**
+ * The project's volumes, listed once per program run and endpoint however many Tasks mount
+ * existing ones. Keyed by the run's stack resource, so the next run (a test engine runs many in
+ * one process) lists again and sees volumes made since.
+ */
+const volumeListingsByRun = new WeakMap<object, Map<string, Promise<FcpVolume[]>>>();
+
+function projectVolumes(): Promise<FcpVolume[]> {
+  const fcp = (key: string) => pulumi.runtime.getConfig(`fcp:${key}`);
+  const settings = loadConfig({ apiKey: fcp("apiKey"), apiUrl: fcp("apiUrl"), project: fcp("project"), dialect: fcp("dialect") });
+  const apiKey = requireApiKey(settings);
+  const key = JSON.stringify([settings.apiUrl, settings.project, createHash("sha256").update(apiKey).digest("hex")]);
+  const run = pulumi.runtime.getStackResource();
+  const volumeListings = run ? (volumeListingsByRun.get(run) ?? new Map<string, Promise<FcpVolume[]>>()) : new Map<string, Promise<FcpVolume[]>>();
+  if (run) volumeListingsByRun.set(run, volumeListings);
+  let listing = volumeListings.get(key);
+  if (!listing) {
+    listing = (async () => {
+      const client = new FcpClient({ apiKey, apiUrl: settings.apiUrl, project: settings.project, dialect: settings.dialect });
+      try {
+        return await client.listVolumes();
+      } finally {
+        await client.close();
+      }
+    })();
+    // A failed listing is not cached: the next Task tries again.
+    listing.catch(() => volumeListings.delete(key));
+    volumeListings.set(key, listing);
+  }
+  return listing;
+}
+
 /** The interface of an existing volume, which the startup script needs to mount it. */
 async function existingVolumeInterface(volumeId: string, numInstances: number): Promise<"block" | "file"> {
-  const fcp = (key: string) => pulumi.runtime.getConfig(`fcp:${key}`);
-  const settings = loadConfig({ apiKey: fcp("apiKey"), apiUrl: fcp("apiUrl"), project: fcp("project") });
-  const client = new FcpClient({ apiKey: requireApiKey(settings), apiUrl: settings.apiUrl, project: settings.project });
-  try {
-    const volume = (await client.listVolumes()).find((v) => v.fid === volumeId);
-    if (!volume) {
-      throw new ValidationError(`Volume ${volumeId} does not exist in project ${settings.project ?? "(default)"}.`, {
-        field: "volumes",
-        suggestions: ["Check the id, or give {sizeGb, mountPath} to create a new volume."],
-      });
-    }
-    if (volume.interface === "block" && numInstances > 1) {
-      throw new ValidationError(`Volume ${volumeId} is a block volume; FCP cannot attach it to a bid of ${numInstances} instances.`, {
-        field: "volumes",
-        suggestions: ['Use a volume with interface "file" for clusters.'],
-      });
-    }
-    return volume.interface;
-  } finally {
-    await client.close();
+  const volume = (await projectVolumes()).find((v) => v.fid === volumeId);
+  if (!volume) {
+    throw new ValidationError(`Volume ${volumeId} does not exist in the configured FCP project.`, {
+      field: "volumes",
+      suggestions: ["Check the id, or give {sizeGb, mountPath} to create a new volume."],
+    });
   }
+  if (volume.interface === "block" && numInstances > 1) {
+    throw new ValidationError(`Volume ${volumeId} is a block volume; FCP cannot attach it to a bid of ${numInstances} instances.`, {
+      field: "volumes",
+      suggestions: ['Use a volume with interface "file" for clusters.'],
+    });
+  }
+  return volume.interface;
 }
