@@ -2,10 +2,9 @@
 // PATCH (price, pause, volumes), DELETE, and the sortable, capitalised-status listing.
 import { parsePriceCents } from "../../../fcp-api/price";
 import { ok, type ApiHandler } from "../../api";
-import { endBid } from "../../market";
 import { ApiProblem } from "../../problem";
 import { checkVolumes, placeBid, readBid } from "../../routes/bids";
-import { FINAL_BID_STATUSES, isLiveBid } from "../../state";
+import { FINAL_BID_STATUSES } from "../../state";
 import { checkInstanceTypeFid, checkProject, checkWirePrice } from "../../validation";
 import type { DialectSettings } from "../dialect";
 import { FastApiValidationProblem } from "./errors";
@@ -114,13 +113,8 @@ export const updateBid: ApiHandler = async (req, { store }) => {
   return ok(view);
 };
 
-export const cancelBid: ApiHandler = async (req, { store }) => {
-  await store.change((state, { now }) => {
-    const bid = readBid(state, req.params.fid);
-    if (isLiveBid(bid)) endBid(state, bid, "cancelled", now);
-  });
-  return { status: 204 };
-};
+// Cancelling is the same in both dialects: 204, and harmless when repeated.
+export { cancelBid } from "../../routes/bids";
 
 export const listBids: ApiHandler = async (req, { store }) => {
   const q = parseMithrilQuery(listBidsQuery, [], req.query);
