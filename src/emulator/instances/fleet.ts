@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { utils } from "ssh2";
 import { BUILTIN_INSTANCE_TYPES } from "../../fcp-api/builtin-catalog";
+import { generateEd25519KeyPair } from "../../ssh/generate-key-pair";
 import { endBid } from "../market";
 import { isLiveBid, type EmulatorState, type InstanceRecord } from "../state";
 import type { Store } from "../store";
@@ -271,7 +272,9 @@ export class InstanceFleet {
       key = undefined;
     }
     if (key) return key;
-    key = utils.generateKeyPairSync("ed25519").private;
+    // ssh2 makes a malformed ed25519 pair about 1 time in 256 (the server then refuses the key):
+    // the shared generator retries until both halves parse.
+    key = generateEd25519KeyPair(`host-${fid}`).privateKey;
     writeFileSync(`${file}.tmp`, key, { mode: 0o600 });
     renameSync(`${file}.tmp`, file);
     return key;

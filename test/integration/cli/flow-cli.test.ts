@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../../../src/emulator";
 import { flow, flowEnv, FlowProcess, FLOW_BIN } from "./cli-harness";
+import { validPair } from "../../fixtures/ssh-key-pair";
 
 jest.setTimeout(180_000);
 
@@ -250,7 +251,7 @@ test("flow volumes and flow keys: create, list (--json), delete, add", async () 
   expect(JSON.parse((await flow(["volumes", "list", "--json"], env)).out).map((v: { fid: string }) => v.fid)).not.toContain(vol.fid);
 
   const pub = path.join(work, "mine.pub");
-  writeFileSync(pub, require("ssh2").utils.generateKeyPairSync("ed25519").public);
+  writeFileSync(pub, validPair("added").public);
   const added = await flow(["keys", "add", "laptop", pub, "--json"], env);
   expect(added.code).toBe(0);
   const keys = JSON.parse((await flow(["keys", "list", "--json"], env)).out) as Array<{ name: string; local?: string }>;

@@ -6,10 +6,11 @@ import { Agent, request } from "undici";
 import { existsSync, promises as fs, readlinkSync, readdirSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Client, utils } from "ssh2";
+import { Client } from "ssh2";
 import { startEmulator, type RunningEmulator } from "../../../src/emulator";
 import { buildStartupScript, packageCode } from "../../../src/startup";
 import { A100, bidBody, call } from "../emulator/helpers";
+import { validPair } from "../../fixtures/ssh-key-pair";
 
 jest.setTimeout(120_000);
 
@@ -26,7 +27,7 @@ const keys: Array<{ file: string; fid: string; private: string }> = [];
 const OPTS = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "LogLevel=ERROR"];
 
 async function newKey(emu: RunningEmulator, name: string) {
-  const pair = utils.generateKeyPairSync("ed25519");
+  const pair = validPair(name);
   const file = path.join(dir, name);
   await fs.writeFile(file, pair.private, { mode: 0o600 });
   const res = await call(emu, "POST", "/v2/ssh-keys", { project: emu.projectFid, name, public_key: pair.public });
@@ -125,7 +126,7 @@ test("ssh2 client: exec with exit code and separate stderr; a wrong key is refus
   });
   client.end();
   expect(result).toEqual({ code: 5, out: "out\n", err: "err\n" });
-  await expect(connect(utils.generateKeyPairSync("ed25519").private)).rejects.toThrow(/authentication methods failed/);
+  await expect(connect(validPair("stranger").private)).rejects.toThrow(/authentication methods failed/);
 });
 
 test("ssh2 client: a pty's window-change resizes the session's terminal", async () => {

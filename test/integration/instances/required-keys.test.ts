@@ -4,9 +4,9 @@ import { execFile } from "node:child_process";
 import { promises as fs } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { utils } from "ssh2";
 import { startEmulator, type RunningEmulator } from "../../../src/emulator";
 import { A100, call } from "../emulator/helpers";
+import { validPair } from "../../fixtures/ssh-key-pair";
 
 jest.setTimeout(120_000);
 
@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 async function key(name: string, required = false): Promise<{ fid: string; file: string }> {
-  const pair = utils.generateKeyPairSync("ed25519");
+  const pair = validPair(name);
   const file = path.join(dir, name);
   await fs.writeFile(file, pair.private, { mode: 0o600 });
   const res = await call(emu, "POST", "/v2/ssh-keys", { project: emu.projectFid, name, public_key: pair.public, required });

@@ -3,10 +3,10 @@
 // unreachable host reported with its name, the attempts and the last reason.
 import { createHash, randomBytes } from "node:crypto";
 import { createServer } from "node:net";
-import { utils } from "ssh2";
 import { startEmulator, type RunningEmulator } from "../../../src/emulator";
 import { HostKeyChangedError, openSshSession, SshSession, SshUnreachableError, type SshTarget } from "../../../src/ssh/ssh-session";
 import { bidBody, call } from "../emulator/helpers";
+import { validPair } from "../../fixtures/ssh-key-pair";
 
 jest.setTimeout(180_000);
 
@@ -23,7 +23,7 @@ let fingerprint: string;
 
 beforeAll(async () => {
   emu = await startEmulator({ seed: 3, provisionSeconds: 0, instances: "sandbox" });
-  const pair = utils.generateKeyPairSync("ed25519");
+  const pair = validPair("session");
   const key = await call(emu, "POST", "/v2/ssh-keys", { project: emu.projectFid, name: "session", public_key: pair.public });
   const bid = await call(emu, "POST", "/v2/spot/bids", bidBody(emu, { ssh_keys: [key.body.fid], name: "session" }));
   const deadline = Date.now() + 60_000;
