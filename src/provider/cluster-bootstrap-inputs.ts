@@ -48,17 +48,19 @@ export interface BootstrapInputs {
   timeoutSeconds: number;
 }
 
-/** One node as the outputs show it. */
+/** One node of a bootstrapped cluster, as the outputs show it (the construct's `ClusterNode`). */
 export interface BootstrapNode {
   instanceId: string;
+  /** Stable: nodes are ranked by instance id, rank 0 is the main node. */
   rank: number;
   /** `host:port` of its SSH server. */
   host: string;
   privateIp: string;
-  /** `ready` after the bootstrap; after a refresh, the status.json status or `unreachable`. */
+  /** `ready` after the bootstrap; after `pulumi refresh`, the startup script's status (`running`, `succeeded`, `failed`) or `unreachable`. */
   state: string;
-  /** The startup script's step when `state` came from status.json. */
+  /** The startup script's step, after a refresh. */
   step?: string;
+  /** When this node got everything delivered. */
   readyAt?: string;
 }
 

@@ -1,22 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "./provider-shim";
 import type { SpotBidInstance } from "./spot-bid";
+import type { BootstrapNode } from "../provider/cluster-bootstrap-inputs";
 
-/** One node of a bootstrapped cluster. */
-export interface ClusterNode {
-  instanceId: string;
-  /** Stable: nodes are ranked by instance id, rank 0 is the main node. */
-  rank: number;
-  /** `host:port` of its SSH server. */
-  host: string;
-  privateIp: string;
-  /** `ready` after the bootstrap; after `pulumi refresh`, the startup script's status (`running`, `succeeded`, `failed`) or `unreachable`. */
-  state: string;
-  /** The startup script's step, after a refresh. */
-  step?: string;
-  /** When this node got everything delivered. */
-  readyAt?: string;
-}
+/** One node of a bootstrapped cluster (the plugin's output shape, one definition). */
+export type ClusterNode = BootstrapNode;
 
 export interface ClusterBootstrapArgs {
   /** The bid whose instances are bootstrapped (`SpotBid.bidId`). */

@@ -47,6 +47,13 @@ async function waitForChild(parentPid: number, deadlineMs: number): Promise<numb
   }
 }
 
+/** How many processes are in the pid namespace `namespace` (a `pid:[inode]` link). */
+async function namespaceMembers(namespace: string): Promise<number> {
+  const pids = (await fs.readdir("/proc")).filter((p) => /^\d+$/.test(p));
+  const links = await Promise.all(pids.map((p) => fs.readlink(`/proc/${p}/ns/pid`).catch(() => undefined)));
+  return links.filter((l) => l === namespace).length;
+}
+
 class SandboxInstance implements BootedInstance {
   private exitListeners: Array<(reason: string) => void> = [];
   private powerOffListeners: Array<(seconds: number) => void> = [];
@@ -177,11 +184,15 @@ class SandboxInstance implements BootedInstance {
 
   async stop(): Promise<void> {
     this.watcher?.close();
+    const namespace = await fs.readlink(`/proc/${this.pid}/ns/pid`).catch(() => undefined);
     if (!this.exited) this.unshare.kill("SIGKILL");
     await this.closed;
-    // The kernel kills the rest of the pid namespace once its init is gone; wait until it has.
+    // The kernel kills the rest of the pid namespace once its init is gone, and sessions entered
+    // with nsenter are our children until we reap them: wait (bounded) until no member is left.
     const until = Date.now() + 10_000;
-    while (existsSync(`/proc/${this.pid}`) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (Date.now() < until && (existsSync(`/proc/${this.pid}`) || (namespace !== undefined && (await namespaceMembers(namespace)) > 0))) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 }
 

@@ -277,9 +277,7 @@ export const updateBid: ApiHandler = async (req, { store }) => {
       }
       if (input.paused !== undefined && input.paused !== bid.paused) {
         changed = true;
-        bid.paused = input.paused;
-        // A held bid is released by the market; one without instances changes status here.
-        if (bid.allocatedAt === null) bid.status = input.paused ? "paused" : "pending";
+        setPaused(bid, input.paused);
       }
       if (changed) bid.updatedAt = now;
       return bid.fid;
@@ -288,6 +286,12 @@ export const updateBid: ApiHandler = async (req, { store }) => {
   );
   return ok(view);
 };
+
+/** Pauses or resumes a bid: a held bid is released by the market; one without instances changes status here. */
+export function setPaused(bid: BidRecord, paused: boolean): void {
+  bid.paused = paused;
+  if (bid.allocatedAt === null) bid.status = paused ? "paused" : "pending";
+}
 
 export const cancelBid: ApiHandler = async (req, { store }) => {
   await store.change((state, { now }) => {

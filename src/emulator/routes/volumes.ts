@@ -3,7 +3,8 @@
 import { createVolumeRequestWire } from "../../fcp-api/schemas/volume";
 import { ok, type ApiHandler } from "../api";
 import { invalid, notFound, show } from "../problem";
-import { isLiveBid, ownRecord } from "../state";
+import { isLiveBid, ownRecord, type EmulatorState } from "../state";
+import type { ChangeContext } from "../store";
 import { volumeAttachments, volumeView } from "../views";
 import { checkProject, checkRegion, parseBody, rejectUnknownFields, requireObject } from "../validation";
 
@@ -14,28 +15,25 @@ const VOLUME_MISTAKES: Record<string, string> = {
   type: 'Use "interface": "block" or "file".',
 };
 
+/** A new volume in the store (both dialects): project and region checked, a fresh FID. */
+export function placeVolume(
+  state: EmulatorState,
+  { now, newFid }: ChangeContext,
+  input: { project: string; region: string; name: string; sizeGb: number; interface: "block" | "file" },
+): string {
+  const project = checkProject(state, "project", input.project);
+  const region = checkRegion("region", input.region);
+  const { fid, seq } = newFid("volume");
+  state.volumes[fid] = { seq, fid, name: input.name, project: project.fid, region, sizeGb: input.sizeGb, interface: input.interface, createdAt: now, updatedAt: now };
+  return fid;
+}
+
 export const createVolume: ApiHandler = async (req, { store }) => {
   const body = requireObject(req.body);
   rejectUnknownFields(body, VOLUME_FIELDS, VOLUME_MISTAKES);
   const input = parseBody(createVolumeRequestWire, body);
   const view = await store.change(
-    (state, { now, newFid }) => {
-      const project = checkProject(state, "project", input.project);
-      const region = checkRegion("region", input.region);
-      const { fid, seq } = newFid("volume");
-      state.volumes[fid] = {
-        seq,
-        fid,
-        name: input.name,
-        project: project.fid,
-        region,
-        sizeGb: input.sizeGb,
-        interface: input.interface,
-        createdAt: now,
-        updatedAt: now,
-      };
-      return fid;
-    },
+    (state, context) => placeVolume(state, context, input),
     (fid, state) => volumeView(state.volumes[fid], []),
   );
   return { status: 201, body: view };

@@ -3,7 +3,7 @@
 import { parsePriceCents } from "../../../fcp-api/price";
 import { ok, type ApiHandler } from "../../api";
 import { ApiProblem } from "../../problem";
-import { checkVolumes, placeBid, readBid } from "../../routes/bids";
+import { checkVolumes, placeBid, readBid, setPaused } from "../../routes/bids";
 import { FINAL_BID_STATUSES } from "../../state";
 import { checkInstanceTypeFid, checkProject, checkWirePrice } from "../../validation";
 import type { DialectSettings } from "../dialect";
@@ -102,8 +102,7 @@ export const updateBid: ApiHandler = async (req, { store }) => {
       }
       if (typeof input.paused === "boolean" && input.paused !== bid.paused) {
         changed = true;
-        bid.paused = input.paused;
-        if (bid.allocatedAt === null) bid.status = input.paused ? "paused" : "pending";
+        setPaused(bid, input.paused);
       }
       if (changed) bid.updatedAt = now;
       return bid.fid;

@@ -4,7 +4,8 @@ import { ok, type ApiHandler } from "../../api";
 import { ApiProblem, notFound, show } from "../../problem";
 import { isLiveBid, ownRecord, type EmulatorState } from "../../state";
 import { volumeAttachments } from "../../views";
-import { checkProject, checkRegion } from "../../validation";
+import { placeVolume } from "../../routes/volumes";
+import { checkProject } from "../../validation";
 import { createVolumeRequest, listVolumesQuery, parseMithrilBody, parseMithrilQuery, updateVolumeRequest } from "./requests";
 import { mithrilBidStatus, volumeView } from "./views";
 
@@ -28,23 +29,14 @@ export const listVolumes: ApiHandler = async (req, { store }) => {
 export const createVolume: ApiHandler = async (req, { store }) => {
   const input = parseMithrilBody(createVolumeRequest, req.body);
   const view = await store.change(
-    (state, { now, newFid }) => {
-      const project = checkProject(state, "project", input.project);
-      const region = checkRegion("region", input.region);
-      const { fid, seq } = newFid("volume");
-      state.volumes[fid] = {
-        seq,
-        fid,
+    (state, context) =>
+      placeVolume(state, context, {
+        project: input.project as string,
+        region: input.region as string,
         name: input.name as string,
-        project: project.fid,
-        region,
         sizeGb: input.size_gb as number,
         interface: input.disk_interface === "Block" ? "block" : "file",
-        createdAt: now,
-        updatedAt: now,
-      };
-      return fid;
-    },
+      }),
     (fid, state) => shownVolume(state, fid),
   );
   return { status: 201, body: view };
