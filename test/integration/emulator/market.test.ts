@@ -4,7 +4,10 @@ import { A100, H100_8X, bidBody, call, listAll, startTest } from "./helpers";
 
 let emu: RunningEmulator;
 beforeEach(async () => {
-  emu = await startTest({ provisionSeconds: 120 });
+  // Real time stands still: only the test moves the clock, so a loaded machine cannot finish a
+  // provisioning the test expects to be under way.
+  const frozen = Date.now();
+  emu = await startTest({ provisionSeconds: 120, realNow: () => frozen });
 });
 afterEach(() => emu.close());
 
