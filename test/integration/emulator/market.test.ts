@@ -7,7 +7,7 @@ beforeEach(async () => {
   // Real time stands still: only the test moves the clock, so a loaded machine cannot finish a
   // provisioning the test expects to be under way.
   const frozen = Date.now();
-  emu = await startTest({ provisionSeconds: 120, realNow: () => frozen });
+  emu = await startTest({ provisionSeconds: 120, now: () => frozen });
 });
 afterEach(() => emu.close());
 
