@@ -269,16 +269,7 @@ export const updateBid: ApiHandler = async (req, { store }) => {
       if (FINAL_BID_STATUSES.includes(bid.status)) {
         throw invalid("bid_fid", bid.fid, `Bid ${bid.fid} is ${bid.status} and can no longer be changed.`);
       }
-      let changed = false;
-      if (input.limit_price !== undefined) {
-        const cents = parsePriceCents(input.limit_price, "limit_price");
-        changed ||= cents !== bid.limitCents;
-        bid.limitCents = cents;
-      }
-      if (input.paused !== undefined && input.paused !== bid.paused) {
-        changed = true;
-        setPaused(bid, input.paused);
-      }
+      const changed = applyPriceAndPause(bid, input);
       if (changed) bid.updatedAt = now;
       return bid.fid;
     },
@@ -286,6 +277,21 @@ export const updateBid: ApiHandler = async (req, { store }) => {
   );
   return ok(view);
 };
+
+/** A PATCH's limit price and paused flag, in both dialects; true when either changed the bid. */
+export function applyPriceAndPause(bid: BidRecord, input: { limit_price?: unknown; paused?: unknown }): boolean {
+  let changed = false;
+  if (typeof input.limit_price === "string") {
+    const cents = parsePriceCents(input.limit_price, "limit_price");
+    changed ||= cents !== bid.limitCents;
+    bid.limitCents = cents;
+  }
+  if (typeof input.paused === "boolean" && input.paused !== bid.paused) {
+    changed = true;
+    setPaused(bid, input.paused);
+  }
+  return changed;
+}
 
 /** Pauses or resumes a bid: a held bid is released by the market; one without instances changes status here. */
 export function setPaused(bid: BidRecord, paused: boolean): void {

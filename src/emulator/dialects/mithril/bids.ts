@@ -1,9 +1,8 @@
 // Spot bids in the mithril dialect: POST with the nested launch_specification, the single-bid GET,
 // PATCH (price, pause, volumes), DELETE, and the sortable, capitalised-status listing.
-import { parsePriceCents } from "../../../fcp-api/price";
 import { ok, type ApiHandler } from "../../api";
 import { ApiProblem } from "../../problem";
-import { checkVolumes, placeBid, readBid, setPaused } from "../../routes/bids";
+import { applyPriceAndPause, checkVolumes, placeBid, readBid } from "../../routes/bids";
 import { FINAL_BID_STATUSES } from "../../state";
 import { checkInstanceTypeFid, checkProject, checkWirePrice } from "../../validation";
 import type { DialectSettings } from "../dialect";
@@ -90,19 +89,10 @@ export const updateBid: ApiHandler = async (req, { store }) => {
       const volumes = Array.isArray(input.volumes) ? strings(input.volumes) : undefined;
       if (volumes) inLaunchSpecification(() => checkVolumes(state, bid.project, bid.region, bid.quantity, volumes, bid.fid));
       // Everything is checked; from here the edits cannot fail.
-      let changed = false;
-      if (typeof input.limit_price === "string") {
-        const cents = parsePriceCents(input.limit_price, "limit_price");
-        changed ||= cents !== bid.limitCents;
-        bid.limitCents = cents;
-      }
+      let changed = applyPriceAndPause(bid, input);
       if (volumes && JSON.stringify(volumes) !== JSON.stringify(bid.volumes)) {
         changed = true;
         bid.volumes = volumes;
-      }
-      if (typeof input.paused === "boolean" && input.paused !== bid.paused) {
-        changed = true;
-        setPaused(bid, input.paused);
       }
       if (changed) bid.updatedAt = now;
       return bid.fid;
