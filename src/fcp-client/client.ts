@@ -8,9 +8,9 @@ import { BidCache } from "./bid-cache";
 import { BidPoller, type PollerStats, type BidWaitOptions, type BidWaitResult } from "./bid-poller";
 import { type FlowConfigInput, type LoadConfigContext, loadConfig, requireApiKey, resolveProjectFidIn } from "./config";
 import { createSafely } from "./create-safely";
-import { type Dialect, DialectState, type DialectSetting } from "./dialect";
+import { autoStartDialect, type Dialect, DialectState, type DialectSetting } from "./dialect";
 import { APIError, ProviderError, ResourceNotFoundError, ValidationError } from "../fcp-api/errors";
-import { HttpTransport, type HttpRequest, type HttpResponse, type RequestStats } from "./http";
+import { DEFAULT_API_URL, HttpTransport, type HttpRequest, type HttpResponse, type RequestStats } from "./http";
 import { InstanceTypeCatalog } from "./instance-type-catalog";
 import {
   BUILTIN_CATALOG,
@@ -179,7 +179,7 @@ export class FcpClient {
         }),
         bidCaches: new Map(),
         bidPollers: new Map(),
-        dialect: new DialectState(options.dialect ?? "auto"),
+        dialect: new DialectState(options.dialect ?? "auto", autoStartDialect(options.apiUrl ?? DEFAULT_API_URL)),
         singleBidGet: true,
       };
       this.defaults = { timeoutMs: options.timeoutMs, maxRetries: options.maxRetries };

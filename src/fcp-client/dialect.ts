@@ -13,6 +13,22 @@ export type DialectSetting = (typeof DIALECT_SETTINGS)[number];
 /** The dialect `auto` starts with: the seed is this project's specification. */
 export const AUTO_START_DIALECT: Dialect = "seed";
 
+/** Hosts of the live service (ML Foundry, now Mithril), where `auto` starts in its dialect. */
+const LIVE_HOSTS = [/^api\.mlfoundry\.com$/, /^api\.(staging\.)?mithril\.ai$/];
+
+/**
+ * The dialect `auto` starts with for this API URL: the live service's hosts speak `mithril`, so
+ * no first request there is refused for its shape; anything else (an emulator, a proxy) starts
+ * with the seed's and switches on the first 422 in the other format.
+ */
+export function autoStartDialect(apiUrl: string | undefined): Dialect {
+  try {
+    return apiUrl && LIVE_HOSTS.some((h) => h.test(new URL(apiUrl).hostname)) ? "mithril" : AUTO_START_DIALECT;
+  } catch {
+    return AUTO_START_DIALECT;
+  }
+}
+
 /** A setting as written by a user (env var, config file, Pulumi config), checked. */
 export function parseDialectSetting(raw: string, source: string): DialectSetting {
   const value = raw.trim().toLowerCase();
@@ -45,8 +61,11 @@ export function errorBodyDialect(body: unknown): Dialect | undefined {
 export class DialectState {
   private current: Dialect;
 
-  constructor(readonly setting: DialectSetting) {
-    this.current = setting === "auto" ? AUTO_START_DIALECT : setting;
+  constructor(
+    readonly setting: DialectSetting,
+    autoStart: Dialect = AUTO_START_DIALECT,
+  ) {
+    this.current = setting === "auto" ? autoStart : setting;
   }
 
   get dialect(): Dialect {

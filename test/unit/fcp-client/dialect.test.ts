@@ -1,4 +1,4 @@
-import { DialectState, errorBodyDialect, parseDialectSetting } from "../../../src/fcp-client/dialect";
+import { autoStartDialect, DialectState, errorBodyDialect, parseDialectSetting } from "../../../src/fcp-client/dialect";
 import { APIError, ValidationAPIError, ValidationError } from "../../../src/fcp-api/errors";
 
 const FASTAPI_422 = { detail: [{ loc: ["body", "launch_specification"], msg: "Field required", type: "missing" }] };
@@ -53,5 +53,24 @@ describe("parseDialectSetting", () => {
   it("refuses anything else, naming the source and the choices", () => {
     expect(() => parseDialectSetting("live", "FCP_DIALECT")).toThrow(ValidationError);
     expect(() => parseDialectSetting("live", "FCP_DIALECT")).toThrow(/FCP_DIALECT is "live".*auto, seed or mithril/);
+  });
+});
+
+describe("where auto starts", () => {
+  test.each([
+    ["https://api.mlfoundry.com", "mithril"],
+    ["https://api.mithril.ai/", "mithril"],
+    ["https://api.staging.mithril.ai", "mithril"],
+    ["http://127.0.0.1:8787", "seed"],
+    ["https://fcp.example.internal", "seed"],
+    ["not a url", "seed"],
+    [undefined, "seed"],
+  ])("%s → %s", (url, dialect) => {
+    expect(autoStartDialect(url)).toBe(dialect);
+  });
+
+  test("a fixed setting ignores the start; auto still switches on a 422 in the other format", () => {
+    expect(new DialectState("seed", "mithril").dialect).toBe("seed");
+    expect(new DialectState("auto", "mithril").dialect).toBe("mithril");
   });
 });
