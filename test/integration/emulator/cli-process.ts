@@ -9,6 +9,8 @@ export interface EmulatorProcess {
   child: ChildProcess;
   url: string;
   firstLine: string;
+  /** Everything printed on stdout so far, the first line included. */
+  stdout(): string;
   stderr(): string;
   /** Resolves with the exit code (or signal name) once the process has ended. */
   exited: Promise<number | string>;
@@ -50,7 +52,7 @@ export async function startCli(args: string[], deadlineMs = 60_000): Promise<Emu
   });
   const m = /^fcp-emulator listening on (http:\/\/\S+)$/.exec(firstLine);
   if (!m) throw new Error(`unexpected first line: ${JSON.stringify(firstLine)}`);
-  return { child, url: m[1], firstLine, stderr: t.stderr, exited: t.exited };
+  return { child, url: m[1], firstLine, stdout: t.stdout, stderr: t.stderr, exited: t.exited };
 }
 
 /** Runs the CLI expecting it to fail at start. */
