@@ -62,6 +62,28 @@ class Rejected extends Error {
   }
 }
 
+/** Every page of a raw bid listing, in small pages so the raw path walks cursors the way a client must. */
+async function walkBidPages(
+  get: (query: URLSearchParams) => Promise<any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+  project: string,
+  f: { status?: string; region?: string; instanceType?: string },
+  map: (wire: any) => NBid, // eslint-disable-line @typescript-eslint/no-explicit-any
+): Promise<NBid[]> {
+  const out: NBid[] = [];
+  let cursor: string | null = null;
+  do {
+    const q = new URLSearchParams({ project, limit: "7" });
+    if (f.status) q.set("status", f.status);
+    if (f.region) q.set("region", f.region);
+    if (f.instanceType) q.set("instance_type", f.instanceType);
+    if (cursor) q.set("next_cursor", cursor);
+    const page = await get(q);
+    out.push(...page.data.map(map));
+    cursor = page.next_cursor;
+  } while (cursor);
+  return out;
+}
+
 interface Driver {
   projects(): Promise<{ fid: string; name: string }[]>;
   instanceTypes(): Promise<{ fid: string; name: string; numGpus: number }[]>;
@@ -134,22 +156,7 @@ function rawDriver(emu: RunningEmulator, key?: string): Driver {
           startup_script: i.startupScript ?? "",
         }, key),
       ),
-    listBids: async (f = {}) => {
-      // Small pages, so the raw path walks cursors the way a client must.
-      const out: NBid[] = [];
-      let cursor: string | null = null;
-      do {
-        const q = new URLSearchParams({ project, limit: "7" });
-        if (f.status) q.set("status", f.status);
-        if (f.region) q.set("region", f.region);
-        if (f.instanceType) q.set("instance_type", f.instanceType);
-        if (cursor) q.set("next_cursor", cursor);
-        const page: any = await ok(emu, "GET", `/v2/spot/bids?${q}`, undefined, key);
-        out.push(...page.data.map(rawBid));
-        cursor = page.next_cursor;
-      } while (cursor);
-      return out;
-    },
+    listBids: (f = {}) => walkBidPages((q) => ok(emu, "GET", `/v2/spot/bids?${q}`, undefined, key), project, f, rawBid),
     updateBid: async (fid, p) => rawBid(await ok(emu, "PATCH", `/v2/spot/bids/${fid}`, { limit_price: p.limitPrice, paused: p.paused }, key)),
     cancelBid: async (fid) => {
       try {
@@ -338,21 +345,7 @@ function mithrilDriver(emu: RunningEmulator, _clients: FcpClient[], key?: string
       bid(
         await mithrilOk(emu, "POST", "/v2/spot/bids", mithrilBidBody(project, i), key),
       ),
-    listBids: async (f = {}) => {
-      const out: NBid[] = [];
-      let cursor: string | null = null;
-      do {
-        const q = new URLSearchParams({ project, limit: "7" });
-        if (f.status) q.set("status", f.status);
-        if (f.region) q.set("region", f.region);
-        if (f.instanceType) q.set("instance_type", f.instanceType);
-        if (cursor) q.set("next_cursor", cursor);
-        const page: any = await mithrilOk(emu, "GET", `/v2/spot/bids?${q}`, undefined, key);
-        out.push(...page.data.map(bid));
-        cursor = page.next_cursor;
-      } while (cursor);
-      return out;
-    },
+    listBids: (f = {}) => walkBidPages((q) => mithrilOk(emu, "GET", `/v2/spot/bids?${q}`, undefined, key), project, f, bid),
     updateBid: async (fid, p) => bid(await mithrilOk(emu, "PATCH", `/v2/spot/bids/${fid}`, { limit_price: p.limitPrice, paused: p.paused }, key)),
     cancelBid: (fid) => gone(`/v2/spot/bids/${fid}`),
     listInstances: async (b) => {

@@ -2,23 +2,15 @@
 // that is already cancelled is a 204 again, so a retried DELETE whose first answer was lost
 // resolves true; only a bid FCP does not know resolves false.
 import { startEmulator, type RunningEmulator } from "../../../src/emulator";
-import { FcpClient } from "../../../src/fcp-client/client";
+import type { FcpClient } from "../../../src/fcp-client/client";
+import { emulatorClient } from "../../fixtures/fcp-client/emulator-client";
 
 describe("FcpClient.cancelBid", () => {
   let emu: RunningEmulator;
   let c: FcpClient;
   beforeAll(async () => {
     emu = await startEmulator({ seed: 21, provisionSeconds: 0, instances: "none" });
-    c = new FcpClient({
-      apiKey: emu.apiKey,
-      apiUrl: emu.url,
-      project: "my-project",
-      region: "us-central1-a",
-      env: {},
-      homeDir: "/nonexistent",
-      clock: { sleep: async () => undefined },
-      createSettleMs: 10,
-    });
+    c = emulatorClient(emu);
   });
   afterAll(async () => {
     await c.close();

@@ -3,23 +3,15 @@
 // retries (within the call's deadline), so the bid is adopted, not left for the next `up` to
 // duplicate.
 import { startEmulator, type RunningEmulator } from "../../../src/emulator";
-import { FcpClient } from "../../../src/fcp-client/client";
+import type { FcpClient } from "../../../src/fcp-client/client";
+import { emulatorClient } from "../../fixtures/fcp-client/emulator-client";
 
 describe("createBid when the lookup after a lost answer meets a long outage", () => {
   let emu: RunningEmulator;
   let c: FcpClient;
   beforeAll(async () => {
     emu = await startEmulator({ seed: 31, provisionSeconds: 0, instances: "none" });
-    c = new FcpClient({
-      apiKey: emu.apiKey,
-      apiUrl: emu.url,
-      project: "my-project",
-      region: "us-central1-a",
-      env: {},
-      homeDir: "/nonexistent",
-      clock: { sleep: async () => undefined },
-      createSettleMs: 10,
-    });
+    c = emulatorClient(emu);
   });
   afterAll(async () => {
     await c.close();

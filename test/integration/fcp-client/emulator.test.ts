@@ -2,7 +2,8 @@
 // and its resilience under the emulator's injected faults (lost answers after a write, drops,
 // 429s, 5xx). The client speaks the emulator's dialect, except where a test says `auto`.
 import { startEmulator, type RunningEmulator } from "../../../src/emulator";
-import { FcpClient, type FcpClientOptions } from "../../../src/fcp-client/client";
+import type { FcpClient, FcpClientOptions } from "../../../src/fcp-client/client";
+import { emulatorClient } from "../../fixtures/fcp-client/emulator-client";
 import type { Dialect } from "../../../src/fcp-client/dialect";
 import { AuthenticationError, RateLimitError, BidNotFoundError, ValidationAPIError } from "../../../src/fcp-api/errors";
 import { EMULATOR_DIALECTS, emulatorDialectOptions } from "../../fixtures/dialects";
@@ -15,19 +16,7 @@ describe.each(EMULATOR_DIALECTS)("FcpClient against the emulator (%s dialect)", 
   let clients: FcpClient[] = [];
 
   function client(extra: Partial<FcpClientOptions> = {}): FcpClient {
-    const c = new FcpClient({
-      apiKey: emu.apiKey,
-      apiUrl: emu.url,
-      project: "my-project",
-      region: "us-central1-a",
-      env: {},
-      homeDir: "/nonexistent",
-      // Backoff waits are recorded, not slept: the tests stay fast and deterministic.
-      clock: { sleep: async (ms: number) => void sleeps.push(ms) },
-      createSettleMs: 10,
-      dialect,
-      ...extra,
-    });
+    const c = emulatorClient(emu, { dialect, ...extra }, sleeps);
     clients.push(c);
     return c;
   }
