@@ -135,6 +135,8 @@ interface SharedState {
   dialect: DialectState;
   /** False once the server showed it has no `GET /v2/spot/bids/{fid}` (404/405 for a listed bid). */
   singleBidGet: boolean;
+  /** The project's required keys, one listing shared by the creates in flight. */
+  requiredKeys: Map<string, Promise<string[]>>;
 }
 
 /**
@@ -181,6 +183,7 @@ export class FcpClient {
         bidPollers: new Map(),
         dialect: new DialectState(options.dialect ?? "auto", autoStartDialect(options.apiUrl ?? DEFAULT_API_URL)),
         singleBidGet: true,
+        requiredKeys: new Map(),
       };
       this.defaults = { timeoutMs: options.timeoutMs, maxRetries: options.maxRetries };
     }
@@ -365,7 +368,7 @@ export class FcpClient {
       this.resolveProjectFid(input.project, options),
       this.resolveInstanceType(input.instanceType, options),
     ]);
-    const required = await this.requiredSshKeys({ project }, options);
+    const required = await this.sharedRequiredSshKeys(project, options);
     const sshKeys = [...new Set([...(input.sshKeys ?? []), ...required])];
     // The limits both dialects share (name, price, quantity) are checked once, before any send.
     const wire = validateRequest(createBidRequestWire, {
@@ -644,6 +647,18 @@ export class FcpClient {
       if (e instanceof ResourceNotFoundError) return [];
       throw e;
     }
+  }
+
+  /**
+   * `requiredSshKeys` for createBid: creates in flight at once share one listing (256 bids, one
+   * listing), and the next create after it lists again, so a key just made required is seen.
+   */
+  private sharedRequiredSshKeys(project: string, options: RequestOptions): Promise<string[]> {
+    const inFlight = this.shared.requiredKeys.get(project);
+    if (inFlight) return inFlight;
+    const keys = this.requiredSshKeys({ project }, options).finally(() => this.shared.requiredKeys.delete(project));
+    this.shared.requiredKeys.set(project, keys);
+    return keys;
   }
 
   /** `PATCH /v2/ssh-keys/{fid}` (live service only): mark a key required for every bid, or not. */
