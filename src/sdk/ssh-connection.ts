@@ -1,7 +1,9 @@
-// One ssh2 connection to one node, and what the SDK does over it: run a command and collect its
-// output, stream a command's output line by line, or open an interactive shell.
-import { Client, type ClientChannel, type PseudoTtyOptions } from "ssh2";
+// What the SDK does over SSH to one node, on the shared ssh2 session (ssh/ssh-session.ts): run a
+// command and collect its output, stream a command's output line by line, or open an
+// interactive shell.
+import type { ClientChannel, PseudoTtyOptions } from "ssh2";
 import { FlowError } from "../fcp-api/errors";
+import { SshSession } from "../ssh/ssh-session";
 
 export interface SshTarget {
   host: string;
@@ -18,25 +20,16 @@ export interface ExecResult {
 
 export class SshConnectError extends FlowError {}
 
-export function connectSsh(target: SshTarget, readyTimeoutMs = 20_000): Promise<Client> {
-  return new Promise((resolve, reject) => {
-    const client = new Client();
-    client
-      .once("ready", () => resolve(client))
-      .once("error", (e) =>
-        reject(
-          new SshConnectError(`Cannot connect over SSH to ${target.username}@${target.host}:${target.port}: ${e.message}.`, {
-            cause: e,
-            suggestions: ["Check that the task is running (`flow status`) and that its key is in ~/.flow/keys/."],
-          }),
-        ),
-      )
-      .connect({ host: target.host, port: target.port, username: target.username, privateKey: target.privateKey, readyTimeout: readyTimeoutMs });
-  });
-}
-
-function execChannel(client: Client, command: string, pty?: PseudoTtyOptions | false): Promise<ClientChannel> {
-  return new Promise((resolve, reject) => client.exec(command, pty ? { pty } : {}, (e, ch) => (e ? reject(e) : resolve(ch))));
+/** One connection; the host key is accepted as the node presents it (the SDK pins none). */
+export async function connectSsh(target: SshTarget, readyTimeoutMs = 20_000): Promise<SshSession> {
+  try {
+    return await SshSession.connect({ ...target, label: `${target.username}@${target.host}:${target.port}` }, {}, readyTimeoutMs);
+  } catch (e) {
+    throw new SshConnectError(`Cannot connect over SSH to ${target.username}@${target.host}:${target.port}: ${(e as Error).message}.`, {
+      cause: e,
+      suggestions: ["Check that the task is running (`flow status`) and that its key is in ~/.flow/keys/."],
+    });
+  }
 }
 
 /**
@@ -44,36 +37,30 @@ function execChannel(client: Client, command: string, pty?: PseudoTtyOptions | f
  * signal). With `timeoutMs` the connection is dropped after that long and the call rejects.
  */
 export async function sshExec(target: SshTarget, command: string, timeoutMs?: number): Promise<ExecResult> {
-  const client = await connectSsh(target, timeoutMs);
+  const session = await connectSsh(target, timeoutMs);
   let timer: NodeJS.Timeout | undefined;
   try {
-    const ch = await execChannel(client, command);
-    return await new Promise<ExecResult>((resolve, reject) => {
-      if (timeoutMs !== undefined) {
-        timer = setTimeout(() => {
-          reject(new SshConnectError(`${command.split(" ")[0]} on ${target.host}:${target.port} did not finish within ${timeoutMs} ms.`));
-          client.end();
-        }, timeoutMs);
-      }
-      let stdout = "";
-      let stderr = "";
-      let exitCode = 255;
-      ch.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
-      ch.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
-      ch.on("exit", (code: number | null) => (exitCode = code ?? 255));
-      ch.on("close", () => resolve({ exitCode, stdout, stderr }));
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      if (timeoutMs === undefined) return;
+      timer = setTimeout(() => {
+        reject(new SshConnectError(`${command.split(" ")[0]} on ${target.host}:${target.port} did not finish within ${timeoutMs} ms.`));
+        session.close();
+      }, timeoutMs);
     });
+    const r = await Promise.race([session.exec(command), timedOut]);
+    // A command ended by a signal has no exit code: 255, as OpenSSH's client reports it.
+    return { exitCode: r.code < 0 ? 255 : r.code, stdout: r.stdout, stderr: r.stderr };
   } finally {
     clearTimeout(timer);
-    client.end();
+    session.close();
   }
 }
 
 /** Runs `command` with its output streamed to `stdout`/`stderr` as it arrives; resolves to the remote exit code. */
 export async function sshExecPiped(target: SshTarget, command: string, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
-  const client = await connectSsh(target);
+  const session = await connectSsh(target);
   try {
-    const ch = await execChannel(client, command);
+    const ch = await session.channel(command);
     ch.end(); // no stdin: the command sees EOF, as with `ssh host cmd </dev/null`
     ch.pipe(stdout, { end: false });
     ch.stderr.pipe(stderr, { end: false });
@@ -83,13 +70,13 @@ export async function sshExecPiped(target: SshTarget, command: string, stdout: N
       ch.on("close", () => resolve(exitCode));
     });
   } finally {
-    client.end();
+    session.close();
   }
 }
 
 /** The output lines of a remote command as they arrive; ends when the command (or the connection) ends. */
 export async function* sshLines(target: SshTarget, command: string, signal?: AbortSignal): AsyncGenerator<string> {
-  const client = await connectSsh(target);
+  const session = await connectSsh(target);
   const queue: string[] = [];
   let done = false;
   let wake: (() => void) | undefined;
@@ -99,16 +86,16 @@ export async function* sshLines(target: SshTarget, command: string, signal?: Abo
   };
   const onAbort = () => {
     done = true;
-    client.end();
+    session.close();
     notify();
   };
   signal?.addEventListener("abort", onAbort, { once: true });
-  client.once("close", () => {
+  session.onClose(() => {
     done = true;
     notify();
   });
   try {
-    const ch = await execChannel(client, command);
+    const ch = await session.channel(command);
     let partial = "";
     ch.on("data", (d: Buffer) => {
       const parts = (partial + d.toString("utf8")).split("\n");
@@ -130,7 +117,7 @@ export async function* sshLines(target: SshTarget, command: string, signal?: Abo
     while (queue.length) yield queue.shift()!;
   } finally {
     signal?.removeEventListener("abort", onAbort);
-    client.end();
+    session.close();
   }
 }
 
@@ -148,12 +135,10 @@ export interface ShellOptions {
 
 /** An interactive session with a pty (a login shell, or `command` in a pty); resolves to the exit code. */
 export async function sshInteractive(target: SshTarget, o: ShellOptions): Promise<number> {
-  const client = await connectSsh(target);
+  const session = await connectSsh(target);
   try {
     const pty: PseudoTtyOptions = { term: o.term ?? "xterm-256color", rows: o.rows, cols: o.cols };
-    const ch: ClientChannel = o.command
-      ? await execChannel(client, o.command, pty)
-      : await new Promise((resolve, reject) => client.shell(pty, (e, c) => (e ? reject(e) : resolve(c))));
+    const ch: ClientChannel = o.command ? await session.channel(o.command, pty) : await session.shell(pty);
     const unsubscribe = o.onResize?.((rows, cols) => ch.setWindow(rows, cols, 0, 0));
     o.input.pipe(ch);
     ch.pipe(o.output, { end: false });
@@ -168,6 +153,6 @@ export async function sshInteractive(target: SshTarget, o: ShellOptions): Promis
       });
     });
   } finally {
-    client.end();
+    session.close();
   }
 }

@@ -3,7 +3,7 @@
 // gives up, says which host it tried, how often, for how long, and the last thing that went wrong.
 // The host key is checked by the caller's `hostKey` rule (trust on first use lives in the provider).
 import { createHash } from "node:crypto";
-import { Client, type ConnectConfig } from "ssh2";
+import { Client, type ClientChannel, type ConnectConfig, type PseudoTtyOptions } from "ssh2";
 import { FlowError } from "../fcp-api/errors";
 
 export interface SshTarget {
@@ -104,6 +104,21 @@ export class SshSession {
         })
         .connect(config);
     });
+  }
+
+  /** A channel running `command` (in a pty when given one), for callers that stream. */
+  channel(command: string, pty?: PseudoTtyOptions): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => this.client.exec(command, pty ? { pty } : {}, (e, ch) => (e ? reject(e) : resolve(ch))));
+  }
+
+  /** An interactive login shell in a pty. */
+  shell(pty: PseudoTtyOptions): Promise<ClientChannel> {
+    return new Promise((resolve, reject) => this.client.shell(pty, (e, ch) => (e ? reject(e) : resolve(ch))));
+  }
+
+  /** Called once when the connection closes (the far side, a network error, or `close()`). */
+  onClose(listener: () => void): void {
+    this.client.once("close", listener);
   }
 
   /** Runs `command`; `stdin` is written to it and closed. Never throws for a non-zero exit. */
