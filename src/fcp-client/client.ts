@@ -815,7 +815,8 @@ export class FcpClient {
       const cache = this.bidCache(project);
       poller = new BidPoller({
         listBids: () => configured.listBids({ project, limit }).toArray(),
-        listInstances: () => configured.listInstances({ project, limit }).toArray(),
+        // Filtered to the one bid when only one needs its instances (both dialects filter by one bid).
+        listInstances: (fids) => configured.listInstances({ project, limit, bid: fids.length === 1 ? fids[0] : undefined }).toArray(),
         intervalMs: () => this.shared.options.pollIntervalMs ?? 5000,
         onBids: (bids) => bids.forEach((b) => cache.put(b)),
         now: () => this.shared.clock.now(),
