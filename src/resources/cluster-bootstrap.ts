@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "./provider-shim";
+import { skipPromiseStackTraces } from "./promise-stack-traces";
 import type { SpotBidInstance } from "./spot-bid";
 import type { BootstrapNode } from "../provider/cluster-bootstrap-inputs";
 
@@ -46,22 +47,27 @@ export class ClusterBootstrap extends pulumi.dynamic.Resource {
   declare readonly failedNodes: pulumi.Output<string[]>;
 
   constructor(name: string, args: ClusterBootstrapArgs, opts: pulumi.CustomResourceOptions = {}) {
-    super(
-      providerShim("clusterBootstrap"),
-      name,
-      {
-        ...args,
-        privateKey: pulumi.secret(args.privateKey),
-        secretEnv: args.secretEnv === undefined ? undefined : pulumi.secret(args.secretEnv),
-        username: args.username ?? "ubuntu",
-        nodes: undefined,
-        readyAt: undefined,
-        hostKeys: undefined,
-        failedNodes: undefined,
-      },
-      { ...opts, additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), "privateKey", "secretEnv"] },
-      "fcp",
-      "ClusterBootstrap",
-    );
+    const restoreStackTraces = skipPromiseStackTraces();
+    try {
+      super(
+        providerShim("clusterBootstrap"),
+        name,
+        {
+          ...args,
+          privateKey: pulumi.secret(args.privateKey),
+          secretEnv: args.secretEnv === undefined ? undefined : pulumi.secret(args.secretEnv),
+          username: args.username ?? "ubuntu",
+          nodes: undefined,
+          readyAt: undefined,
+          hostKeys: undefined,
+          failedNodes: undefined,
+        },
+        { ...opts, additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), "privateKey", "secretEnv"] },
+        "fcp",
+        "ClusterBootstrap",
+      );
+    } finally {
+      restoreStackTraces();
+    }
   }
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "./provider-shim";
+import { skipPromiseStackTraces } from "./promise-stack-traces";
 import type { WaitFor } from "../provider/spot-bid-inputs";
 
 /** One instance of a bid, as the stack outputs show it. */
@@ -139,29 +140,34 @@ export class SpotBid extends pulumi.dynamic.Resource {
   declare readonly createdAt: pulumi.Output<string>;
 
   constructor(name: string, args: SpotBidArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      providerShim("spotBid"),
-      name,
-      {
-        ...args,
-        resourceName: name,
-        // Seeded so the outputs exist on the object even when the input was left out.
-        name: args.name,
-        region: args.region,
-        instanceQuantity: args.instanceQuantity,
-        bidId: undefined,
-        status: undefined,
-        instanceTypeFid: undefined,
-        instanceTypeName: undefined,
-        hourlyCost: undefined,
-        instances: undefined,
-        sshHosts: undefined,
-        requiredSshKeys: undefined,
-        createdAt: undefined,
-      },
-      opts,
-      "fcp",
-      "SpotBid",
-    );
+    const restoreStackTraces = skipPromiseStackTraces();
+    try {
+      super(
+        providerShim("spotBid"),
+        name,
+        {
+          ...args,
+          resourceName: name,
+          // Seeded so the outputs exist on the object even when the input was left out.
+          name: args.name,
+          region: args.region,
+          instanceQuantity: args.instanceQuantity,
+          bidId: undefined,
+          status: undefined,
+          instanceTypeFid: undefined,
+          instanceTypeName: undefined,
+          hourlyCost: undefined,
+          instances: undefined,
+          sshHosts: undefined,
+          requiredSshKeys: undefined,
+          createdAt: undefined,
+        },
+        opts,
+        "fcp",
+        "SpotBid",
+      );
+    } finally {
+      restoreStackTraces();
+    }
   }
 }

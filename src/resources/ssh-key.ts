@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "./provider-shim";
+import { skipPromiseStackTraces } from "./promise-stack-traces";
 
 export interface SshKeyArgs {
   /**
@@ -42,13 +43,18 @@ export class SshKey extends pulumi.dynamic.Resource {
   declare readonly fingerprint: pulumi.Output<string>;
 
   constructor(name: string, args: SshKeyArgs = {}, opts?: pulumi.CustomResourceOptions) {
-    super(
-      providerShim("sshKey"),
-      name,
-      { ...args, resourceName: name, name: args.name, publicKey: args.publicKey, keyId: undefined, privateKey: undefined, fingerprint: undefined },
-      opts ? { ...opts, additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), "privateKey"] } : { additionalSecretOutputs: ["privateKey"] },
-      "fcp",
-      "SshKey",
-    );
+    const restoreStackTraces = skipPromiseStackTraces();
+    try {
+      super(
+        providerShim("sshKey"),
+        name,
+        { ...args, resourceName: name, name: args.name, publicKey: args.publicKey, keyId: undefined, privateKey: undefined, fingerprint: undefined },
+        opts ? { ...opts, additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), "privateKey"] } : { additionalSecretOutputs: ["privateKey"] },
+        "fcp",
+        "SshKey",
+      );
+    } finally {
+      restoreStackTraces();
+    }
   }
 }

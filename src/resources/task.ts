@@ -19,6 +19,7 @@ import { SpotBid, type SpotBidInstance } from "./spot-bid";
 import { SshKey } from "./ssh-key";
 import { isExistingVolume, parseTaskConfig, type NewVolumeSpec, type TaskConfig, type TaskConfigInput } from "./task-config";
 import { loadTaskFile, taskConfigToInput } from "./task-file";
+import { skipPromiseStackTraces } from "./promise-stack-traces";
 import { taskStartupSpec, type MountedVolume } from "./task-startup-spec";
 import { Volume } from "./volume";
 import type { WaitFor } from "../provider/spot-bid-inputs";
@@ -155,7 +156,12 @@ export class Task extends pulumi.ComponentResource {
 
   constructor(name: string, args: TaskArgs, opts: pulumi.ComponentResourceOptions = {}) {
     const config = validateTaskArgs(name, args);
-    super(Task.__pulumiType, name, sanitizedArgs(config, args), opts);
+    const restoreStackTraces = skipPromiseStackTraces();
+    try {
+      super(Task.__pulumiType, name, sanitizedArgs(config, args), opts);
+    } finally {
+      restoreStackTraces();
+    }
     const region = config.region;
 
     this.volumes = config.volumes.filter((v): v is NewVolumeSpec => !isExistingVolume(v)).map((v, i) =>
@@ -254,20 +260,25 @@ export class Task extends pulumi.ComponentResource {
     this.volumeIds = mounted.apply((vs) => vs.map((v) => v.volumeId));
     this.instanceTypeName = this.bid.instanceTypeName;
 
-    this.registerOutputs({
-      bidId: this.bidId,
-      status: this.status,
-      instances: this.instances,
-      sshHosts: this.sshHosts,
-      sshCommands: this.sshCommands,
-      privateKey: this.privateKey,
-      hourlyCost: this.hourlyCost,
-      startupScriptBytes: this.startupScriptBytes,
-      volumeIds: this.volumeIds,
-      instanceTypeName: this.instanceTypeName,
-      nodes: this.nodes,
-      clusterReadyAt: this.clusterReadyAt,
-    });
+    const restoreOutputTraces = skipPromiseStackTraces();
+    try {
+      this.registerOutputs({
+        bidId: this.bidId,
+        status: this.status,
+        instances: this.instances,
+        sshHosts: this.sshHosts,
+        sshCommands: this.sshCommands,
+        privateKey: this.privateKey,
+        hourlyCost: this.hourlyCost,
+        startupScriptBytes: this.startupScriptBytes,
+        volumeIds: this.volumeIds,
+        instanceTypeName: this.instanceTypeName,
+        nodes: this.nodes,
+        clusterReadyAt: this.clusterReadyAt,
+      });
+    } finally {
+      restoreOutputTraces();
+    }
   }
 }
 

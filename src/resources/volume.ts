@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { providerShim } from "./provider-shim";
+import { skipPromiseStackTraces } from "./promise-stack-traces";
 
 export interface VolumeArgs {
   /**
@@ -53,13 +54,18 @@ export class Volume extends pulumi.dynamic.Resource {
   declare readonly attachedTo: pulumi.Output<string[]>;
 
   constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      providerShim("volume"),
-      name,
-      { ...args, resourceName: name, name: args.name, interface: args.interface, region: args.region, volumeId: undefined, status: undefined, attachedTo: undefined },
-      opts,
-      "fcp",
-      "Volume",
-    );
+    const restoreStackTraces = skipPromiseStackTraces();
+    try {
+      super(
+        providerShim("volume"),
+        name,
+        { ...args, resourceName: name, name: args.name, interface: args.interface, region: args.region, volumeId: undefined, status: undefined, attachedTo: undefined },
+        opts,
+        "fcp",
+        "Volume",
+      );
+    } finally {
+      restoreStackTraces();
+    }
   }
 }
