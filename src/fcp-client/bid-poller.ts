@@ -2,6 +2,8 @@
 // refreshed by one bid listing and (when any of them has instances) one instance listing per
 // round, however many waiters there are. Waiting for 256 bids costs the requests of waiting for
 // one, not 256 times as many, which keeps a large stack under the live API's rate limit.
+// Rounds start at least one interval apart, also while waiters keep arriving: the Pulumi CLI
+// hands the plugin its creates one by one, and a round per arrival was a listing per bid.
 import { APIError, BidNotFoundError } from "../fcp-api/errors";
 import type { Bid, Instance } from "../fcp-api/models";
 import { isRetryable } from "./retry";
@@ -74,9 +76,11 @@ export interface PollerStats {
 export class BidPoller {
   private readonly waiters = new Set<Waiter>();
   private timer?: NodeJS.Timeout;
+  private timerDueAt?: number;
   private running = false;
   private quietRounds = 0;
   private retryAfterMs = 0;
+  private lastRoundAt?: number;
   private lastSignature = "";
   readonly stats: PollerStats = { rounds: 0, bidListings: 0, instanceListings: 0 };
 
@@ -99,10 +103,20 @@ export class BidPoller {
       if (options.signal?.aborted) return reject(options.signal.reason);
       options.signal?.addEventListener("abort", () => this.finish(waiter, () => reject(options.signal?.reason)), { once: true });
       this.waiters.add(waiter);
-      // A new waiter does not wait out a backed-off interval: it has seen nothing yet.
+      // A new waiter does not wait out a backed-off interval (it has seen nothing yet), but it
+      // joins the next round rather than starting one of its own.
       this.quietRounds = 0;
-      this.schedule(this.running ? undefined : 0);
+      this.scheduleForNewWaiter();
     });
+  }
+
+  /** The next round one base interval after the last one began: now if that is past. */
+  private scheduleForNewWaiter(): void {
+    if (this.running) return;
+    const now = this.now();
+    const due = this.lastRoundAt === undefined ? now : this.lastRoundAt + Math.max(this.options.intervalMs(), this.retryAfterMs);
+    if (this.timer && this.timerDueAt !== undefined && this.timerDueAt <= due) return;
+    this.schedule(Math.max(0, due - now), true);
   }
 
   private now(): number {
@@ -115,6 +129,7 @@ export class BidPoller {
     if (this.waiters.size === 0 && this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
+      this.timerDueAt = undefined;
     }
   }
 
@@ -128,19 +143,24 @@ export class BidPoller {
     });
   }
 
-  /** Plans the next round (now, or after the current interval), unless one is planned or running. */
-  private schedule(delayMs?: number): void {
+  /**
+   * Plans the next round after `delayMs` (default: the current interval), unless one is planned
+   * or running; `replace` moves a planned round to the new time.
+   */
+  private schedule(delayMs?: number, replace = false): void {
     if (this.waiters.size === 0 || this.running) return;
     if (this.timer) {
-      if (delayMs !== 0) return;
+      if (!replace) return;
       clearTimeout(this.timer);
     }
     const delay = delayMs ?? this.nextDelayMs();
     // The deadline of the soonest waiter bounds the sleep, so a timed-out wait resolves on time.
     const soonest = Math.min(...[...this.waiters].map((w) => w.stopAt));
     const wait = Math.max(0, Math.min(delay, soonest - this.now()));
+    this.timerDueAt = this.now() + wait;
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      this.timerDueAt = undefined;
       void this.round();
     }, wait);
   }
@@ -149,6 +169,7 @@ export class BidPoller {
     if (this.running || this.waiters.size === 0) return;
     this.running = true;
     const startedAt = this.now();
+    this.lastRoundAt = startedAt;
     const waiting = [...this.waiters];
     try {
       const bids = await this.listBids();

@@ -90,3 +90,36 @@ test("rounds poll through a 429 with Retry-After and through 500s", async () => 
   expect(result.done).toBe(true);
   expect(emu.admin.requests().responses["GET /v2/spot/bids 429"]).toBe(2);
 });
+
+// Regression: the Pulumi CLI hands the plugin its creates one by one, and each new wait used to
+// start a round of its own: 256 bids under the real CLI cost 135 bid and 135 instance listings
+// while they were being placed, about one of each per bid.
+test("waits that arrive one by one join the next round: rounds start at least one interval apart", async () => {
+  const interval = 200;
+  const spread = new FcpClient({ apiKey: emu.apiKey, apiUrl: emu.url, project: "my-project", region: "us-central1-a", env: {}, homeDir: "/nonexistent", pollIntervalMs: interval });
+  try {
+    const bids = [];
+    for (let i = 0; i < 30; i++) bids.push(await spread.createBid({ name: `arrive-${i}`, instanceType: "a100", limitPrice: "$5.00" }));
+    emu.admin.clearRequests();
+    const started = performance.now();
+    const waits = [];
+    for (const b of bids) {
+      waits.push(spread.waitForBid(b.fid, { deadlineMs: 90_000, until: ({ bid }) => bid.status === "running" }));
+      // Shapes the arrivals (one wait every 20 ms, as the CLI's creates come); nothing waits on it.
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await emu.admin.advanceClock(3600_000 + 1000);
+    const results = await Promise.all(waits);
+    const elapsed = performance.now() - started;
+    expect(results.every((r) => r.done)).toBe(true);
+    const counts = emu.admin.requests().counts;
+    // However late timers fire on a loaded machine, rounds that start an interval apart fit this
+    // bound; a round per arrival (30 in 600 ms or more) does not.
+    const bound = Math.floor(elapsed / interval) + 1;
+    expect(counts["GET /v2/spot/bids"] ?? 0).toBeLessThanOrEqual(bound);
+    expect(counts["GET /v2/instances"] ?? 0).toBeLessThanOrEqual(bound);
+    expect((await spread.bidPollerStats()).rounds).toBeLessThanOrEqual(bound);
+  } finally {
+    await spread.close();
+  }
+});
