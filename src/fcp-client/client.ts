@@ -9,7 +9,7 @@ import { BidPoller, type PollerStats, type BidWaitOptions, type BidWaitResult } 
 import { type FlowConfigInput, type LoadConfigContext, loadConfig, requireApiKey, resolveProjectFidIn } from "./config";
 import { createSafely } from "./create-safely";
 import { autoStartDialect, type Dialect, DialectState, type DialectSetting } from "./dialect";
-import { APIError, ProviderError, ResourceNotFoundError, ValidationError } from "../fcp-api/errors";
+import { APIError, ProviderError, ResourceNotFoundError, ValidationAPIError, ValidationError } from "../fcp-api/errors";
 import { DEFAULT_API_URL, HttpTransport, type HttpRequest, type HttpResponse, type RequestStats } from "./http";
 import { InstanceTypeCatalog } from "./instance-type-catalog";
 import {
@@ -53,6 +53,9 @@ import { createSshKeyRequestWire, sshKeyWire } from "../fcp-api/schemas/ssh-key"
 import { userWire } from "../fcp-api/schemas/user";
 import { volumeWire } from "../fcp-api/schemas/volume";
 import { bidListQuery, createBidBody, createVolumeBody, instanceListQuery, updateBidBody } from "./wire";
+
+/** How long one listing of the project's required SSH keys serves createBid (admins change them rarely). */
+const REQUIRED_KEYS_TTL_MS = 10_000;
 
 export interface FcpClientOptions {
   /** FCP API key; registered as a secret and never shown in any message. */
@@ -135,8 +138,8 @@ interface SharedState {
   dialect: DialectState;
   /** False once the server showed it has no `GET /v2/spot/bids/{fid}` (404/405 for a listed bid). */
   singleBidGet: boolean;
-  /** The project's required keys, one listing shared by the creates in flight. */
-  requiredKeys: Map<string, Promise<string[]>>;
+  /** The project's required keys: one listing serves the creates of the next few seconds. */
+  requiredKeys: Map<string, { keys: Promise<string[]>; listedAt: number }>;
 }
 
 /**
@@ -368,8 +371,31 @@ export class FcpClient {
       this.resolveProjectFid(input.project, options),
       this.resolveInstanceType(input.instanceType, options),
     ]);
-    const required = await this.sharedRequiredSshKeys(project, options);
-    const sshKeys = [...new Set([...(input.sshKeys ?? []), ...required])];
+    const listing = this.sharedRequiredSshKeys(project, options);
+    const post = (required: readonly string[]) => this.postBid({ input, project, region, instanceType, limitPriceCents, name, required }, options);
+    const required = await listing.keys;
+    let bid: Bid;
+    try {
+      bid = await post(required);
+    } catch (e) {
+      // A bid without a key made required after the cached listing is refused (422, so nothing was
+      // created): list again and, when that finds another key, send once more.
+      if (!(e instanceof ValidationAPIError) || !listing.reused) throw e;
+      const fresh = await this.sharedRequiredSshKeys(project, options, true).keys;
+      if (fresh.length === required.length && fresh.every((k) => required.includes(k))) throw e;
+      bid = await post(fresh);
+    }
+    this.bidCache(project).put(bid);
+    return bid;
+  }
+
+  /** One bid POST (create-safely, in the dialect in force) with the project's required keys added. */
+  private async postBid(
+    p: { input: CreateBidInput; project: string; region: string; instanceType: InstanceType; limitPriceCents: number; name: string; required: readonly string[] },
+    options: RequestOptions,
+  ): Promise<Bid> {
+    const { input, project, region, instanceType, limitPriceCents, name } = p;
+    const sshKeys = [...new Set([...(input.sshKeys ?? []), ...p.required])];
     // The limits both dialects share (name, price, quantity) are checked once, before any send.
     const wire = validateRequest(createBidRequestWire, {
       project,
@@ -391,7 +417,7 @@ export class FcpClient {
       name,
     };
     const launch = { sshKeys: wire.ssh_keys, startupScript: wire.startup_script, volumes: wire.volumes ?? [] };
-    const bid = await this.inDialect(
+    return this.inDialect(
       (dialect) => ({ method: "POST", path: "/v2/spot/bids", body: createBidBody(dialect, core, launch) }),
       (req) =>
         this.createOnce(
@@ -405,8 +431,6 @@ export class FcpClient {
           (b) => b.createdAt,
         ),
     );
-    this.bidCache(project).put(bid);
-    return bid;
   }
 
   /**
@@ -650,15 +674,21 @@ export class FcpClient {
   }
 
   /**
-   * `requiredSshKeys` for createBid: creates in flight at once share one listing (256 bids, one
-   * listing), and the next create after it lists again, so a key just made required is seen.
+   * `requiredSshKeys` for createBid: one listing serves every create that starts within
+   * REQUIRED_KEYS_TTL_MS of it (the Pulumi CLI sends 256 creates over seconds, not at once), so
+   * a key made required is on the bids created from then on, a few seconds later at most.
    */
-  private sharedRequiredSshKeys(project: string, options: RequestOptions): Promise<string[]> {
-    const inFlight = this.shared.requiredKeys.get(project);
-    if (inFlight) return inFlight;
-    const keys = this.requiredSshKeys({ project }, options).finally(() => this.shared.requiredKeys.delete(project));
-    this.shared.requiredKeys.set(project, keys);
-    return keys;
+  private sharedRequiredSshKeys(project: string, options: RequestOptions, refresh = false): { keys: Promise<string[]>; reused: boolean } {
+    const now = this.shared.clock.now();
+    const cached = this.shared.requiredKeys.get(project);
+    if (cached && !refresh && now - cached.listedAt < REQUIRED_KEYS_TTL_MS) return { keys: cached.keys, reused: true };
+    const entry = { keys: this.requiredSshKeys({ project }, options), listedAt: now };
+    // A failed listing is not kept: the next create asks again.
+    entry.keys.catch(() => {
+      if (this.shared.requiredKeys.get(project) === entry) this.shared.requiredKeys.delete(project);
+    });
+    this.shared.requiredKeys.set(project, entry);
+    return { keys: entry.keys, reused: false };
   }
 
   /** `PATCH /v2/ssh-keys/{fid}` (live service only): mark a key required for every bid, or not. */
