@@ -37,12 +37,14 @@ export class StateStore {
 
   /** Queues a save of this snapshot (in dependency order); resolves once it or a later one is on disk. */
   save(resources: readonly ResourceState[]): Promise<void> {
-    this.latest = dependencyOrder(resources, dependenciesOf);
+    // Ordered when written, not here: a wave of steps finishing at once queues one save each, and
+    // all but the last are coalesced away.
+    this.latest = [...resources];
     const run = async (): Promise<void> => {
-      const snapshot = this.latest;
-      if (!snapshot) {
+      if (!this.latest) {
         return;
       }
+      const snapshot = dependencyOrder(this.latest, dependenciesOf);
       this.latest = undefined;
       const crypter = this.crypter;
       if (!crypter) {
