@@ -152,12 +152,7 @@ async function measureCli(bin: string, n: number): Promise<CliMeasured> {
   const count = (key: string) => emulator.admin.requests().counts[key] ?? 0;
   const parallel = ["--parallel", String(n + 1)];
   try {
-    await cli.ok(["stack", "init", stackName]);
-    await cli.ok(["config", "set", "fcp:apiUrl", emulator.url]);
-    await cli.ok(["config", "set", "--secret", "fcp:apiKey", emulator.apiKey]);
-    await cli.ok(["config", "set", "fcp:project", "my-project"]);
-    await cli.ok(["config", "set", "fcp:region", "us-central1-a"]);
-    await cli.ok(["config", "set", "bids", String(n)]);
+    await cli.initStack(stackName, emulator, { "fcp:region": "us-central1-a", bids: String(n) });
     emulator.admin.clearRequests();
     const t0 = performance.now();
     let ended = false;
@@ -186,9 +181,7 @@ async function measureCli(bin: string, n: number): Promise<CliMeasured> {
       destroyRatio: destroyMs / cancelMs,
     };
   } finally {
-    // Leave nothing behind even when a step failed; stack rm also deletes Pulumi.<stack>.yaml.
-    await cli.run(["destroy", "--yes", "--skip-preview"]);
-    await cli.run(["stack", "rm", "--yes", "--force", stackName]);
+    await cli.removeStack(stackName);
     cli.dispose();
     await emulator.close();
   }

@@ -57,17 +57,11 @@ describe("LocalEngine and the Pulumi CLI agree on examples/stacks/dev-box", () =
   beforeAll(async () => {
     emulator = await startEmulator({ port: 0, provisionSeconds: 1 });
     cli = new PulumiWorkspace(bin, stackDir, { FCP_POLL_INTERVAL_MS: "200" });
-    await cli.ok(["stack", "init", "parity"]);
-    await cli.ok(["config", "set", "fcp:apiUrl", emulator.url]);
-    await cli.ok(["config", "set", "--secret", "fcp:apiKey", emulator.apiKey]);
-    await cli.ok(["config", "set", "fcp:project", "my-project"]);
-    await cli.ok(["config", "set", "maxPricePerHour", "3"]);
+    await cli.initStack("parity", emulator, { maxPricePerHour: "3" });
   });
 
   afterAll(async () => {
-    if (cli) await cli.run(["destroy", "--yes", "--skip-preview"]);
-    // stack rm also deletes Pulumi.parity.yaml, so the example directory stays clean.
-    if (cli) await cli.run(["stack", "rm", "--yes", "--force", "parity"]);
+    if (cli) await cli.removeStack("parity");
     await engine?.destroy().catch(() => undefined);
     await engine?.close();
     await closeSharedFcpClients();

@@ -41,19 +41,14 @@ describe.each(CASES)("$name through the Pulumi CLI ($dialect dialect)", (stack) 
     emulator = await startEmulator({ port: 0, provisionSeconds: 1, dialect: stack.dialect });
     client = new FcpClient({ apiKey: emulator.apiKey, apiUrl: emulator.url, project: "my-project" });
     cli = new PulumiWorkspace(bin, path.join(REPO_ROOT, stack.dir), { FCP_POLL_INTERVAL_MS: "200" });
-    await cli.ok(["stack", "init", "acceptance"]);
-    await cli.ok(["config", "set", "fcp:apiUrl", emulator.url]);
-    await cli.ok(["config", "set", "--secret", "fcp:apiKey", emulator.apiKey]);
-    await cli.ok(["config", "set", "fcp:project", "my-project"]);
-    await cli.ok(["config", "set", stack.price.key, String(stack.price.from)]);
-    if (stack.instanceCount) await cli.ok(["config", "set", stack.instanceCount.key, String(stack.instanceCount.from)]);
+    await cli.initStack("acceptance", emulator, {
+      [stack.price.key]: String(stack.price.from),
+      ...(stack.instanceCount ? { [stack.instanceCount.key]: String(stack.instanceCount.from) } : {}),
+    });
   });
 
   afterAll(async () => {
-    // Leave nothing billed even when a step failed.
-    if (cli) await cli.run(["destroy", "--yes", "--skip-preview"]);
-    // stack rm also deletes Pulumi.acceptance.yaml, so the example directories stay clean.
-    if (cli) await cli.run(["stack", "rm", "--yes", "--force", "acceptance"]);
+    if (cli) await cli.removeStack("acceptance");
     await client?.close();
     await closeSharedFcpClients();
     await emulator?.close();

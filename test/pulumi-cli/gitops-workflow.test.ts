@@ -32,17 +32,12 @@ beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), "pulumi-fcp-gitops-"));
   emulator = await startEmulator({ port: 0, provisionSeconds: 1 });
   cli = new PulumiWorkspace(bin, stackDir, { FCP_POLL_INTERVAL_MS: "200" });
-  await cli.ok(["stack", "init", "gitops"]);
-  await cli.ok(["config", "set", "fcp:apiUrl", emulator.url]);
-  await cli.ok(["config", "set", "--secret", "fcp:apiKey", emulator.apiKey]);
-  await cli.ok(["config", "set", "fcp:project", "my-project"]);
-  await cli.ok(["config", "set", "numInstances", "2"]);
+  await cli.initStack("gitops", emulator, { numInstances: "2" });
   await cli.ok(["up", "--yes", "--skip-preview"]);
 });
 
 afterAll(async () => {
-  if (cli) await cli.run(["destroy", "--yes", "--skip-preview"]);
-  if (cli) await cli.run(["stack", "rm", "--yes", "--force", "gitops"]);
+  if (cli) await cli.removeStack("gitops");
   await closeSharedFcpClients();
   await emulator?.close();
   cli?.dispose();

@@ -21,18 +21,11 @@ beforeAll(async () => {
   await emulator.admin.setMarket({ instance_type: "it_MsIRhxj3ccyVWGfP", region: "us-central1-a", price: "$2.40", capacity: BIDS * 2 });
   client = new FcpClient({ apiKey: emulator.apiKey, apiUrl: emulator.url, project: "my-project" });
   cli = new PulumiWorkspace(bin, path.join(REPO_ROOT, "bench/stacks/many-bids"), { FCP_POLL_INTERVAL_MS: String(POLL_MS) });
-  await cli.ok(["stack", "init", "many"]);
-  await cli.ok(["config", "set", "fcp:apiUrl", emulator.url]);
-  await cli.ok(["config", "set", "--secret", "fcp:apiKey", emulator.apiKey]);
-  await cli.ok(["config", "set", "fcp:project", "my-project"]);
-  await cli.ok(["config", "set", "fcp:region", "us-central1-a"]);
-  await cli.ok(["config", "set", "bids", String(BIDS)]);
+  await cli.initStack("many", emulator, { "fcp:region": "us-central1-a", bids: String(BIDS) });
 });
 
 afterAll(async () => {
-  // Leave nothing billed even when a step failed; stack rm also deletes Pulumi.many.yaml.
-  if (cli) await cli.run(["destroy", "--yes", "--skip-preview"]);
-  if (cli) await cli.run(["stack", "rm", "--yes", "--force", "many"]);
+  if (cli) await cli.removeStack("many");
   await client?.close();
   await closeSharedFcpClients();
   await emulator?.close();

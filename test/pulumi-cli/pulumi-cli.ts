@@ -74,6 +74,27 @@ export class PulumiWorkspace {
     });
   }
 
+  /**
+   * `stack init` and the config of a stack against an emulator (`fcp:apiUrl`, the secret
+   * `fcp:apiKey`, `fcp:project`), plus `more` (key → value, e.g. the program's own config).
+   */
+  async initStack(stack: string, emulator: { url: string; apiKey: string }, more: Record<string, string> = {}): Promise<void> {
+    await this.ok(["stack", "init", stack]);
+    await this.ok(["config", "set", "fcp:apiUrl", emulator.url]);
+    await this.ok(["config", "set", "--secret", "fcp:apiKey", emulator.apiKey]);
+    await this.ok(["config", "set", "fcp:project", "my-project"]);
+    for (const [key, value] of Object.entries(more)) await this.ok(["config", "set", key, value]);
+  }
+
+  /**
+   * Leaves nothing billed, even after a failed step, and removes the stack; `stack rm` also
+   * deletes Pulumi.<stack>.yaml, so the program's directory stays clean.
+   */
+  async removeStack(stack: string): Promise<void> {
+    await this.run(["destroy", "--yes", "--skip-preview"]);
+    await this.run(["stack", "rm", "--yes", "--force", stack]);
+  }
+
   /** Runs and insists on exit code 0, showing the CLI's output when it is not. */
   async ok(args: string[]): Promise<string> {
     const r = await this.run(args);
