@@ -110,11 +110,11 @@ export class BidPoller {
     });
   }
 
-  /** The next round one base interval after the last one began: now if that is past. */
+  /** The next round one interval (quiet rounds reset) after the last one began: now if that is past. */
   private scheduleForNewWaiter(): void {
     if (this.running) return;
     const now = this.now();
-    const due = this.lastRoundAt === undefined ? now : this.lastRoundAt + Math.max(this.options.intervalMs(), this.retryAfterMs);
+    const due = this.lastRoundAt === undefined ? now : this.lastRoundAt + this.nextDelayMs();
     if (this.timer && this.timerDueAt !== undefined && this.timerDueAt <= due) return;
     this.schedule(Math.max(0, due - now), true);
   }
