@@ -2,31 +2,24 @@
 // single-node Tasks, through LocalEngine and the real plugin against the emulator with a real
 // provisioning delay; and the same bid stacks through the real Pulumi CLI when one is on PATH or
 // in the build cache (scripts/pulumi-cli/build.sh). Every figure is a ratio measured in this run.
-import * as pulumi from "@pulumi/pulumi";
 import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
-import { SpotBid } from "../src/resources/spot-bid";
-import { SshKey } from "../src/resources/ssh-key";
 import { Task } from "../src/resources/task";
 import { fcpStack, type FcpStack } from "../test/fixtures/resources/fcp-stack";
 import { defaultParallel } from "../src/testing";
 import { startEmulator } from "../src/emulator";
 import { findPulumiBin, PulumiWorkspace, REPO_ROOT } from "../test/pulumi-cli/pulumi-cli";
 import type { BenchResult } from "./bench-result";
+import { manyBids } from "./stacks/many-bids/program";
 
 const PROVISION_S = 5;
 const POLL_MS = 500;
 const A100 = "it_MsIRhxj3ccyVWGfP";
 const CLI_STACK = path.join(REPO_ROOT, "bench/stacks/many-bids");
 
+/** bench/stacks/many-bids, the program the CLI figures run too. */
 function bidsProgram(n: number) {
-  return async () => {
-    const key = new SshKey("ops");
-    const bids = Array.from({ length: n }, (_, i) => new SpotBid(`worker-${i}`, {
-      instanceType: "a100", limitPrice: 5, instanceQuantity: 1, sshKeyIds: [key.keyId], startupScript: "#!/bin/bash\necho hello\n",
-    }));
-    return { running: pulumi.all(bids.map((b) => b.status)).apply((s) => s.filter((x) => x === "running").length) };
-  };
+  return async () => ({ running: manyBids(n) });
 }
 
 function tasksProgram(n: number) {
@@ -79,16 +72,15 @@ interface Measured {
 
 const posts = (s: FcpStack) => s.emulator.admin.requests().counts["POST /v2/spot/bids"] ?? 0;
 
-/** Samples the emulator's count of placed bids until `n` are placed: when the first and the last were. */
-async function placements(count: () => number, n: number, t0: number, ended: () => boolean = () => false): Promise<{ firstMs: number; lastMs: number }> {
+/** Samples the emulator's count of placed bids until `n` are placed; returns when the first was (ms after t0). */
+async function firstPlacement(count: () => number, n: number, t0: number, ended: () => boolean = () => false): Promise<number> {
   let firstMs: number | undefined;
-  // Bench only: the counter is read every 20 ms, so both times are late by up to 20 ms.
-  while (count() < n && !ended()) {
-    if (firstMs === undefined && count() > 0) firstMs = performance.now() - t0;
+  // Bench only: the counter is read every 20 ms, so the time is late by up to 20 ms.
+  for (let placed = count(); placed < n && !ended(); placed = count()) {
+    if (firstMs === undefined && placed > 0) firstMs = performance.now() - t0;
     await new Promise((r) => setTimeout(r, 20));
   }
-  const lastMs = performance.now() - t0;
-  return { firstMs: firstMs ?? lastMs, lastMs };
+  return firstMs ?? performance.now() - t0;
 }
 
 async function measure(n: number, parallel: number, program: () => Promise<Record<string, unknown>>, skipPreview = false): Promise<Measured> {
@@ -98,8 +90,7 @@ async function measure(n: number, parallel: number, program: () => Promise<Recor
     s.emulator.admin.clearRequests();
     const t0 = performance.now();
     const up = s.engine.up(program, { skipPreview });
-    const { firstMs } = await placements(() => posts(s), Math.min(n, parallel), t0);
-    const firstPostMs = t0 + firstMs;
+    const firstPostMs = t0 + (await firstPlacement(() => posts(s), Math.min(n, parallel), t0));
     // The steady wait: from the last bid placed until the first runs, only polls are sent.
     s.emulator.admin.clearRequests();
     const w0 = performance.now();
@@ -157,7 +148,7 @@ async function measureCli(bin: string, n: number): Promise<CliMeasured> {
     const t0 = performance.now();
     let ended = false;
     const up = cli.ok(["up", "--yes", "--skip-preview", ...parallel]).finally(() => (ended = true));
-    const { firstMs } = await placements(() => count("POST /v2/spot/bids"), n, t0, () => ended);
+    const firstMs = await firstPlacement(() => count("POST /v2/spot/bids"), n, t0, () => ended);
     emulator.admin.clearRequests();
     const w0 = performance.now();
     await new Promise((r) => setTimeout(r, 2_000));
