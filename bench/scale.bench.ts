@@ -64,6 +64,10 @@ interface Measured {
   upRatio: number;
   /** From the first bid placed until the last is running: the part the provider controls. */
   placedToRunningRatio: number;
+  /** From the start of `up` until the last bid is placed: registering, checking and creating them all. */
+  startToLastPlacedS: number;
+  /** From the last bid running (placed + provisioning) until `up` is done: poll lag and finishing. */
+  lastRunningToDoneS: number;
   requestsPerPoll: number;
   requestsPerBidPerMinute: number;
   destroyRatio: number;
@@ -72,15 +76,16 @@ interface Measured {
 
 const posts = (s: FcpStack) => s.emulator.admin.requests().counts["POST /v2/spot/bids"] ?? 0;
 
-/** Samples the emulator's count of placed bids until `n` are placed; returns when the first was (ms after t0). */
-async function firstPlacement(count: () => number, n: number, t0: number, ended: () => boolean = () => false): Promise<number> {
+/** When the first and the last of `n` bids were placed (ms after t0), from the emulator's count of placed bids. */
+async function placements(count: () => number, n: number, t0: number, ended: () => boolean = () => false): Promise<{ firstMs: number; lastMs: number }> {
   let firstMs: number | undefined;
-  // Bench only: the counter is read every 20 ms, so the time is late by up to 20 ms.
+  // Bench only: the counter is read every 20 ms, so both times are late by up to 20 ms.
   for (let placed = count(); placed < n && !ended(); placed = count()) {
     if (firstMs === undefined && placed > 0) firstMs = performance.now() - t0;
     await new Promise((r) => setTimeout(r, 20));
   }
-  return firstMs ?? performance.now() - t0;
+  const lastMs = performance.now() - t0;
+  return { firstMs: firstMs ?? lastMs, lastMs };
 }
 
 async function measure(n: number, parallel: number, program: () => Promise<Record<string, unknown>>, skipPreview = false): Promise<Measured> {
@@ -90,7 +95,7 @@ async function measure(n: number, parallel: number, program: () => Promise<Recor
     s.emulator.admin.clearRequests();
     const t0 = performance.now();
     const up = s.engine.up(program, { skipPreview });
-    const firstPostMs = t0 + (await firstPlacement(() => posts(s), Math.min(n, parallel), t0));
+    const placed = await placements(() => posts(s), Math.min(n, parallel), t0);
     // The steady wait: from the last bid placed until the first runs, only polls are sent.
     s.emulator.admin.clearRequests();
     const w0 = performance.now();
@@ -111,7 +116,9 @@ async function measure(n: number, parallel: number, program: () => Promise<Recor
     const cancelMs = performance.now() - c0;
     return {
       upRatio: (upEnd - t0) / (PROVISION_S * 1000),
-      placedToRunningRatio: (upEnd - firstPostMs) / (PROVISION_S * 1000),
+      placedToRunningRatio: (upEnd - t0 - placed.firstMs) / (PROVISION_S * 1000),
+      startToLastPlacedS: placed.lastMs / 1000,
+      lastRunningToDoneS: (upEnd - t0 - placed.lastMs - PROVISION_S * 1000) / 1000,
       requestsPerPoll: gets / (windowMs / POLL_MS),
       requestsPerBidPerMinute: (gets / n) * (60_000 / windowMs),
       destroyRatio: destroyMs / cancelMs,
@@ -148,7 +155,7 @@ async function measureCli(bin: string, n: number): Promise<CliMeasured> {
     const t0 = performance.now();
     let ended = false;
     const up = cli.ok(["up", "--yes", "--skip-preview", ...parallel]).finally(() => (ended = true));
-    const firstMs = await firstPlacement(() => count("POST /v2/spot/bids"), n, t0, () => ended);
+    const { firstMs } = await placements(() => count("POST /v2/spot/bids"), n, t0, () => ended);
     emulator.admin.clearRequests();
     const w0 = performance.now();
     await new Promise((r) => setTimeout(r, 2_000));
@@ -194,6 +201,8 @@ export async function run(): Promise<BenchResult[]> {
       { name: `${n} bids, LocalEngine: up ÷ provisioning (no preview, --parallel ${n + 1})`, value: m.upRatio, unit: "x", target: "≤ 1.2", ok: m.upRatio <= 1.2 },
       { name: `${n} bids, LocalEngine: up with its preview ÷ provisioning`, value: withPreview.upRatio, unit: "x", target: "≤ 1.2", ok: withPreview.upRatio <= 1.2 },
       { name: `${n} bids, LocalEngine: first bid placed → up done ÷ provisioning`, value: m.placedToRunningRatio, unit: "x", target: "≤ 1.2", ok: m.placedToRunningRatio <= 1.2 },
+      { name: `${n} bids, LocalEngine: up start → last bid placed`, value: m.startToLastPlacedS, unit: "s" },
+      { name: `${n} bids, LocalEngine: last bid running → up done (poll lag, finishing)`, value: m.lastRunningToDoneS, unit: "s" },
       { name: `${n} bids, LocalEngine: API requests per poll interval while waiting`, value: m.requestsPerPoll, unit: "requests", target: "≤ 3", ok: m.requestsPerPoll <= 3 },
       { name: `${n} bids, LocalEngine: destroy ÷ destroy of one bid`, value: m.destroyRatio, unit: "x" },
     );
