@@ -52,6 +52,7 @@ import { projectWire } from "../fcp-api/schemas/project";
 import { createSshKeyRequestWire, sshKeyWire } from "../fcp-api/schemas/ssh-key";
 import { userWire } from "../fcp-api/schemas/user";
 import { volumeWire } from "../fcp-api/schemas/volume";
+import { sameSet } from "../util/same-set";
 import { bidListQuery, createBidBody, createVolumeBody, instanceListQuery, updateBidBody } from "./wire";
 
 /** How long one listing of the project's required SSH keys serves createBid (admins change them rarely). */
@@ -382,7 +383,7 @@ export class FcpClient {
       // created): list again and, when that finds another key, send once more.
       if (!(e instanceof ValidationAPIError) || !listing.reused) throw e;
       const fresh = await this.sharedRequiredSshKeys(project, options, true).keys;
-      if (fresh.length === required.length && fresh.every((k) => required.includes(k))) throw e;
+      if (sameSet(fresh, required)) throw e;
       bid = await post(fresh);
     }
     this.bidCache(project).put(bid);

@@ -8,6 +8,7 @@ import type { Bid, Instance, InstanceType } from "../fcp-api/models";
 import { formatPrice, parsePriceCents } from "../fcp-api/price";
 import { TERMINAL_BID_STATUSES } from "../fcp-api/schemas/status";
 import { canonicalInstanceTypeKey } from "../fcp-api/instance-types";
+import { sameSet } from "../util/same-set";
 import { autoName } from "./auto-name";
 import { isUnknown, UNKNOWN, zodFailures } from "./check-failures";
 import { ResourceInitError } from "./init-error";
@@ -318,8 +319,4 @@ function samePrice(a: unknown, b: unknown): boolean {
   } catch {
     return a === b;
   }
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && [...a].sort().join("\n") === [...b].sort().join("\n");
 }
